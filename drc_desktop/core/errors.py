@@ -1,0 +1,19 @@
+"""The one exception hierarchy: every expected error is a ``DrcError`` a person can act on."""
+
+from __future__ import annotations
+
+
+class DrcError(Exception):
+    """An expected error; its message is shown to the user as it is, without a traceback."""
+
+
+class InputError(DrcError):
+    """A file, field or argument given by the user is not acceptable."""
+
+
+class ImageError(InputError):
+    """An image could not be used (unreadable, unsupported, too large...)."""
+
+
+class ModelError(DrcError):
+    """Model weights are missing, changed or do not match their configuration."""

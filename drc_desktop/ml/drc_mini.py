@@ -1,0 +1,219 @@
+"""drc-mini: the built-in model, its configuration, its files and its inference API.
+
+A drc-mini folder (``resources/models/drc-mini/``) holds:
+
+- ``config.json``: ``MiniConfig`` as JSON;
+- ``encoder.safetensors``: the frozen ``StickerEncoderNet`` (tokens ``[B, 16, 64]``);
+- ``disentangler.safetensors``: ``StyleTower`` and ``SemTower`` (stage 1);
+- ``generator-drc.safetensors`` / ``generator-entangled.safetensors``: UNet + conditioner;
+- ``judges.safetensors``: the evaluation judges (trained apart from the model);
+- ``manifest.json``: SHA-256 of every file, verified before loading.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from drc_desktop.core.errors import ModelError
+from drc_desktop.ml.augment import augment_semantics_preserving
+from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
+from drc_desktop.ml.disentangler import Disentangler
+from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualTokens
+from drc_desktop.ml.fusion import FusionNetwork
+from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
+from drc_desktop.ml.model_files import CONFIG, load_weights, verify_manifest
+from drc_desktop.ml.sticker_data import images_to_tensor
+
+BUILTIN_MODEL_DIR = Path(__file__).resolve().parents[2] / "resources" / "models" / "drc-mini"
+
+
+@dataclass(frozen=True)
+class MiniConfig:
+    """Sizes of every drc-mini component (one source of truth; saved as config.json)."""
+
+    resolution: int = 32
+    token_dim: int = 64
+    num_tokens: int = 16
+    part_dim: int = 64
+    instruction_tokens: int = 8
+    pooled_dim: int = 128
+    unet_channels: tuple[int, ...] = (32, 64, 64)
+    guidance_scale: float = 2.0
+    default_steps: int = 20
+    encoder_identity: str = "drc-mini-encoder"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_file(cls, path: Path) -> MiniConfig:
+        try:
+            data = json.loads(path.read_text())
+            data["unet_channels"] = tuple(data["unet_channels"])
+            return cls(**data)
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            raise ModelError(f"{path}: not a valid drc-mini config ({error})") from None
+
+
+def build_encoder_net(config: MiniConfig) -> StickerEncoderNet:
+    return StickerEncoderNet(dim=config.token_dim)
+
+
+def build_disentangler(config: MiniConfig) -> Disentangler:
+    return Disentangler(config.token_dim, config.part_dim, config.num_tokens)
+
+
+def build_fusion(config: MiniConfig) -> FusionNetwork:
+    return FusionNetwork(
+        config.part_dim, config.num_tokens, config.instruction_tokens, config.pooled_dim
+    )
+
+
+def build_generator(
+    config: MiniConfig, method: str, disentangler: Disentangler | None = None
+) -> tuple[torch.nn.Module, Conditioner]:
+    """A fresh UNet and the conditioner of ``method`` (``drc`` needs the disentangler)."""
+    unet = build_unet(config.resolution, config.unet_channels, config.part_dim, config.pooled_dim)
+    fusion = build_fusion(config)
+    if method == "drc":
+        if disentangler is None:
+            raise ValueError("the drc method needs a trained disentangler")
+        return unet, DRCConditioner(disentangler, fusion)
+    if method == "entangled":
+        return unet, EntangledConditioner(config.token_dim, config.part_dim, fusion)
+    raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+
+
+def generator_file(method: str) -> str:
+    return f"generator-{method}.safetensors"
+
+
+class MiniModel:
+    """A loaded drc-mini model: encoder, disentangler and one generator per method."""
+
+    def __init__(self, config: MiniConfig, encoder: StickerEncoder, generators: dict) -> None:
+        self.config = config
+        self.encoder = encoder
+        self.generators: dict[str, tuple[torch.nn.Module, Conditioner]] = generators
+        self.device = torch.device("cpu")
+
+    @classmethod
+    def load(
+        cls,
+        folder: Path = BUILTIN_MODEL_DIR,
+        methods: tuple[str, ...] = ("drc",),
+        verify: bool = True,
+    ) -> MiniModel:
+        """Load from a model folder, verifying its SHA-256 manifest first (``ModelError``)."""
+        if not (folder / CONFIG).is_file():
+            raise ModelError(
+                f"{folder}: no trained drc-mini model here (run `drc train builtin --out DIR`)"
+            )
+        if verify:
+            verify_manifest(folder)
+        config = MiniConfig.from_file(folder / CONFIG)
+        net = build_encoder_net(config)
+        load_weights(folder / "encoder.safetensors", {"encoder": net})
+        disentangler = build_disentangler(config)
+        load_weights(folder / "disentangler.safetensors", {"disentangler": disentangler})
+        generators = {}
+        for method in methods:
+            unet, conditioner = build_generator(config, method, disentangler)
+            load_weights(
+                folder / generator_file(method), {"unet": unet, "conditioner": conditioner}
+            )
+            generators[method] = (unet.eval(), conditioner.eval())
+        encoder = StickerEncoder(net, config.encoder_identity, config.resolution)
+        return cls(config, encoder, generators)
+
+    def to(self, device: torch.device | str) -> MiniModel:
+        self.device = torch.device(device)
+        self.encoder.to(self.device)
+        for unet, conditioner in self.generators.values():
+            unet.to(self.device)
+            conditioner.to(self.device)
+        return self
+
+    def encode_images(self, images: list[Image.Image]) -> VisualTokens:
+        """PIL images -> tokens ``[N, 16, 64]`` and pooled ``[N, 64]``."""
+        return self.encoder.encode(images_to_tensor(images).to(self.device))
+
+    @torch.no_grad()
+    def reference_variants(
+        self, reference: Image.Image, count: int, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Tokens of ``count`` semantic-preserving variants of the reference and of a partner
+        variant for each: two ``[count, 16, 64]`` tensors."""
+        image = images_to_tensor([reference]).expand(2 * count, -1, -1, -1)
+        variants = augment_semantics_preserving(image, generator).to(self.device)
+        tokens = self.encoder.encode(variants).tokens
+        return tokens[:count], tokens[count:]
+
+    def guidance_inputs(
+        self, method: str, history: torch.Tensor, reference: torch.Tensor, partner: torch.Tensor
+    ) -> GuidanceInputs:
+        """Instructions for (∅,∅), (s,∅), (s,m); history ``[B, N, T, D]``, reference and
+        partner ``[B, T, D]``."""
+        _, conditioner = self.generators[method]
+        style, semantics = conditioner.parts(history, reference, partner)
+        fusion = conditioner.fusion
+        return GuidanceInputs(
+            unconditional=fusion(None, None, batch=style.shape[0]),
+            style_only=fusion(style, None),
+            full=fusion(style, semantics),
+        )
+
+    @torch.no_grad()
+    def generate(
+        self,
+        history: list[Image.Image],
+        reference: Image.Image,
+        *,
+        n: int = 4,
+        seed: int = 0,
+        steps: int | None = None,
+        style_strength: float = 1.0,
+        semantic_strength: float = 1.0,
+        method: str = "drc",
+    ):
+        """Personalized images: the history's style with the reference's semantics.
+
+        A generator: yields ``(step, total, None)`` per denoising step and finally
+        ``(total, total, images)`` with ``n`` RGB images at the model resolution. Each output
+        uses its own semantic-preserving variant of the reference. Deterministic for a seed
+        and device.
+        """
+        if not history:
+            raise ModelError("the history is empty: give at least one image of the style")
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        style_strength = check_strength("style strength", style_strength)
+        semantic_strength = check_strength("semantic strength", semantic_strength)
+        steps = steps or self.config.default_steps
+        generator = torch.Generator().manual_seed(seed)
+        history_tokens = self.encode_images(history).tokens[None].expand(n, -1, -1, -1)
+        reference_tokens, partner_tokens = self.reference_variants(reference, n, generator)
+        inputs = self.guidance_inputs(method, history_tokens, reference_tokens, partner_tokens)
+        unet, _ = self.generators[method]
+        scale = self.config.guidance_scale
+        for step, images in denoise(
+            unet,
+            inputs,
+            style_weight=scale * style_strength,
+            semantic_weight=scale * semantic_strength,
+            steps=steps,
+            generator=generator,
+        ):
+            yield step, steps, None if images is None else tensor_to_images(images)
+
+
+def tensor_to_images(images: torch.Tensor) -> list[Image.Image]:
+    """``[B, 3, R, R]`` floats in [0, 1] -> RGB PIL images."""
+    array = (images.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    return [Image.fromarray(a, "RGB") for a in array]

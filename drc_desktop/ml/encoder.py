@@ -1,0 +1,114 @@
+"""Image encoders: images to visual tokens ``E`` (DESIGN.md §2, stage 1: "a frozen image encoder").
+
+``Encoder`` is the interface every backend implements (the diffusers backend will wrap a CLIP
+vision model); ``StickerEncoder`` is the built-in one, a small CNN trained on the sticker world
+and frozen afterwards.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass
+class VisualTokens:
+    """Encoder output for a batch of B images.
+
+    tokens: ``[B, T, D]`` float, one token per spatial cell.
+    pooled: ``[B, D]`` float, a global embedding (used for similarity scores).
+    """
+
+    tokens: torch.Tensor
+    pooled: torch.Tensor
+
+
+class Encoder(ABC):
+    """Frozen image encoder: float images ``[B, 3, R, R]`` in [0, 1] -> ``VisualTokens``."""
+
+    identity: str  # names the encoder and its weights; features of two encoders never mix
+    resolution: int
+    num_tokens: int
+    token_dim: int
+
+    @abstractmethod
+    def encode(self, images: torch.Tensor) -> VisualTokens: ...
+
+
+class StickerEncoderNet(nn.Module):
+    """A 4-stage CNN: ``[B, 3, 32, 32]`` -> tokens ``[B, 16, dim]`` (a 4x4 grid) and pooled.
+
+    Trained with attribute heads (``StickerEncoderHeads``) on the sticker world, then frozen.
+    """
+
+    def __init__(self, dim: int = 64, width: int = 32) -> None:
+        super().__init__()
+
+        def block(cin: int, cout: int, stride: int) -> nn.Sequential:
+            return nn.Sequential(
+                nn.Conv2d(cin, cout, 3, stride=stride, padding=1),
+                nn.GroupNorm(8, cout),
+                nn.SiLU(),
+            )
+
+        self.features = nn.Sequential(
+            block(3, width, 1),  # 32
+            block(width, width, 2),  # 16
+            block(width, 2 * width, 1),
+            block(2 * width, 2 * width, 2),  # 8
+            block(2 * width, 2 * width, 1),
+            block(2 * width, dim, 2),  # 4
+            nn.Conv2d(dim, dim, 1),
+        )
+        self.position = nn.Parameter(torch.zeros(1, 16, dim))
+        self.pool = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, dim))
+
+    def forward(self, images: torch.Tensor) -> VisualTokens:
+        grid = self.features(images * 2.0 - 1.0)  # [B, D, 4, 4]
+        tokens = grid.flatten(2).transpose(1, 2) + self.position  # [B, 16, D]
+        return VisualTokens(tokens=tokens, pooled=self.pool(tokens.mean(dim=1)))
+
+
+class AttributeHeads(nn.Module):
+    """Predict sticker attributes from a pooled embedding (used to train encoder and judges).
+
+    Outputs a dict: ``colors`` [B, 12] in [0, 1] (body, accent, outline, background RGB) and
+    logits for ``shape``, ``outline_width``, ``fill``, ``emotion``, ``action``.
+    """
+
+    def __init__(self, dim: int, sizes: dict[str, int]) -> None:
+        super().__init__()
+        self.trunk = nn.Sequential(nn.Linear(dim, 128), nn.SiLU())
+        self.colors = nn.Linear(128, 12)
+        self.choices = nn.ModuleDict({name: nn.Linear(128, n) for name, n in sizes.items()})
+
+    def forward(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
+        h = self.trunk(pooled)
+        out = {"colors": torch.sigmoid(self.colors(h))}
+        out.update({name: head(h) for name, head in self.choices.items()})
+        return out
+
+
+class StickerEncoder(Encoder):
+    """The built-in encoder: a frozen ``StickerEncoderNet`` in eval mode."""
+
+    def __init__(self, net: StickerEncoderNet, identity: str, resolution: int = 32) -> None:
+        self.net = net.eval().requires_grad_(False)
+        self.identity = identity
+        self.resolution = resolution
+        self.num_tokens = net.position.shape[1]
+        self.token_dim = net.position.shape[2]
+
+    def to(self, device: torch.device | str) -> StickerEncoder:
+        self.net.to(device)
+        return self
+
+    @torch.no_grad()
+    def encode(self, images: torch.Tensor) -> VisualTokens:
+        expected = (3, self.resolution, self.resolution)
+        if images.ndim != 4 or tuple(images.shape[1:]) != expected:
+            raise ValueError(f"expected images [B, {expected}], got {tuple(images.shape)}")
+        return self.net(images)

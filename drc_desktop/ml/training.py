@@ -1,0 +1,609 @@
+"""``drc train builtin``: train every drc-mini component from a seed, resumably.
+
+Stages, in order (each saved under ``OUT/checkpoints/`` when done, so a rerun resumes):
+
+1. ``encoder``: the sticker encoder with attribute heads on the training pool; frozen after.
+2. ``judges``: the evaluation judges, on their own pool and seed (never the model's data).
+3. ``stage1``: disentanglement learning (DESIGN.md §2): StyleTower, SemTower, FusionNetwork
+   and a reconstruction head, on triplets, with difficulty-aware importance sampling.
+4. ``stage2-drc`` and ``stage2-entangled``: the generator (UNet + fusion) of each method, the
+   same recipe and step count, with condition dropout and semantic-preserving augmentation
+   of the reference; checkpoints every ``checkpoint_every`` steps.
+
+The result is a model folder (``MiniModel.load``) with a SHA-256 manifest.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+from torch import nn
+from tqdm.auto import tqdm
+
+from drc_desktop.core import stickers
+from drc_desktop.ml import drc_mini
+from drc_desktop.ml.augment import augment_semantics_preserving
+from drc_desktop.ml.disentangler import Disentangler
+from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
+from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder
+from drc_desktop.ml.generator import training_scheduler
+from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
+from drc_desktop.ml.judges import CHOICE_SIZES, AttributeNet
+from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
+from drc_desktop.ml.sticker_data import (
+    ALL_COMBINATIONS,
+    JUDGE_SEED_OFFSET,
+    TRAIN_COMBINATIONS,
+    StickerPool,
+    render_pool,
+)
+
+SEMANTICS_COUNT = len(stickers.ALL_SEMANTICS)
+
+
+@dataclass
+class TrainConfig:
+    """Everything that affects ``drc train builtin`` (saved with the model)."""
+
+    seed: int = 0
+    pool_styles: int = 1200
+    judge_pool_styles: int = 800
+    encoder_steps: int = 1500
+    judge_steps: int = 2000
+    attribute_batch: int = 128
+    stage1_steps: int = 1500
+    stage1_batch: int = 128
+    stage2_steps: int = 3000
+    stage2_batch: int = 32
+    stage2_lr: float = 6e-4
+    drop_style: float = 0.15
+    drop_semantics: float = 0.15
+    self_pair_probability: float = 0.15
+    ema_decay: float = 0.999
+    checkpoint_every: int = 250
+    methods: tuple[str, ...] = ("drc", "entangled")
+    importance: ImportanceConfig = field(default_factory=ImportanceConfig)
+
+    @classmethod
+    def tiny(cls) -> TrainConfig:
+        """Seconds-long settings for tests (the recipe is the same, the budget is not)."""
+        return cls(
+            pool_styles=12,
+            judge_pool_styles=8,
+            encoder_steps=3,
+            judge_steps=3,
+            attribute_batch=8,
+            stage1_steps=3,
+            stage1_batch=8,
+            stage2_steps=4,
+            stage2_batch=4,
+            checkpoint_every=2,
+        )
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _seed_all(seed: int) -> torch.Generator:
+    random.seed(seed)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def _float_images(pool_images: torch.Tensor) -> torch.Tensor:
+    return pool_images.float().div_(255.0)
+
+
+# ------------------------------------------------------------------ stage 0: attribute nets
+
+
+def attribute_targets(pool: StickerPool) -> dict[str, torch.Tensor]:
+    """Per-image targets ``[S, M, ...]`` for ``AttributeHeads``."""
+    vectors = pool.style_vectors()  # [S, 15]
+    s, m = pool.num_styles, SEMANTICS_COUNT
+    targets = {"colors": vectors[:, None, :12].expand(s, m, 12)}
+    for k, name in enumerate(stickers.STYLE_CHOICES):
+        targets[name] = vectors[:, None, 12 + k].long().expand(s, m)
+    j = torch.arange(m)
+    targets["emotion"] = (j // len(stickers.ACTIONS))[None].expand(s, m)
+    targets["action"] = (j % len(stickers.ACTIONS))[None].expand(s, m)
+    return targets
+
+
+def attribute_loss(
+    predictions: dict[str, torch.Tensor], targets: dict[str, torch.Tensor]
+) -> torch.Tensor:
+    loss = 10.0 * F.mse_loss(predictions["colors"], targets["colors"])
+    for name in CHOICE_SIZES:
+        loss = loss + F.cross_entropy(predictions[name], targets[name])
+    return loss
+
+
+def train_attribute_net(
+    model: nn.Module,
+    pool: StickerPool,
+    steps: int,
+    batch: int,
+    generator: torch.Generator,
+    noise: float = 0.0,
+    desc: str = "encoder",
+) -> nn.Module:
+    """Supervised attribute training (the encoder's pre-training and the judges)."""
+    images = _float_images(pool.images)
+    targets = attribute_targets(pool)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 2e-3, total_steps=max(steps, 1))
+    model.train()
+    for _ in tqdm(range(steps), desc=desc, leave=False):
+        si = torch.randint(pool.num_styles, (batch,), generator=generator)
+        mi = torch.randint(SEMANTICS_COUNT, (batch,), generator=generator)
+        x = images[si, mi]
+        if noise > 0:
+            x = _judge_perturbation(x, noise, generator)
+        loss = attribute_loss(model(x), {k: v[si, mi] for k, v in targets.items()})
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    return model.eval()
+
+
+def _judge_perturbation(x: torch.Tensor, noise: float, generator: torch.Generator) -> torch.Tensor:
+    """Generic robustness for judges: pixel noise and a random slight blur."""
+    b = x.shape[0]
+    x = x + noise * torch.randn(x.shape, generator=generator)
+    blurred = F.avg_pool2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
+    mix = 0.5 * torch.rand(b, 1, 1, 1, generator=generator)
+    return (x * (1 - mix) + blurred * mix).clamp(0, 1)
+
+
+class _EncoderWithHeads(nn.Module):
+    def __init__(self, net: StickerEncoderNet) -> None:
+        super().__init__()
+        self.net = net
+        self.heads = AttributeHeads(net.position.shape[2], CHOICE_SIZES)
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.heads(self.net(images).pooled)
+
+
+@torch.no_grad()
+def encode_pool(net: StickerEncoderNet, pool: StickerPool, batch: int = 512) -> torch.Tensor:
+    """Tokens ``[S, M, T, D]`` of every pool image."""
+    flat = pool.images.flatten(0, 1)
+    parts = [net(_float_images(flat[i : i + batch])).tokens for i in range(0, len(flat), batch)]
+    tokens = torch.cat(parts)
+    return tokens.view(pool.num_styles, SEMANTICS_COUNT, *tokens.shape[1:])
+
+
+# ------------------------------------------------------------------ stage 1: disentanglement
+
+
+class Stage1Model(nn.Module):
+    """Towers + fusion + reconstruction head, trained together in stage 1."""
+
+    def __init__(self, config: drc_mini.MiniConfig) -> None:
+        super().__init__()
+        self.disentangler = drc_mini.build_disentangler(config)
+        self.fusion = drc_mini.build_fusion(config)
+        self.decoder = InstructionDecoder(
+            config.part_dim, config.num_tokens, config.token_dim, config.pooled_dim
+        )
+
+
+def _cells(pool: StickerPool) -> tuple[list[list[int]], int]:
+    """Style indices per training combination; a cell is (combination, semantics)."""
+    by_combo: list[list[int]] = [[] for _ in TRAIN_COMBINATIONS]
+    for i, style in enumerate(pool.styles):
+        by_combo[TRAIN_COMBINATIONS.index(style.combination)].append(i)
+    return by_combo, len(TRAIN_COMBINATIONS) * SEMANTICS_COUNT
+
+
+def _other(values: torch.Tensor, upper: int, generator: torch.Generator) -> torch.Tensor:
+    """Random integers in ``[0, upper)`` different from ``values`` elementwise."""
+    offset = torch.randint(1, upper, values.shape, generator=generator)
+    return (values + offset) % upper
+
+
+def stage1_losses(
+    model: Stage1Model,
+    encoder: StickerEncoderNet,
+    pool: StickerPool,
+    tokens: torch.Tensor,
+    styles: torch.Tensor,
+    semantics: torch.Tensor,
+    generator: torch.Generator,
+    self_pair_probability: float,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-sample swapped and own reconstruction losses ``[B]`` for anchors (style, semantics).
+
+    Swapped: the style part comes from two *other* images of the anchor's style and the
+    semantic part from two images of the anchor's semantics in *other* styles (or two
+    semantic-preserving variants of one such image, as at inference); the anchor itself is
+    never read, so its semantics cannot leak through the towers' values (docs/method.md).
+    Own: the anchor queries both towers (``F_sty^a``, ``F_sem^a``), as in the paper.
+    """
+    b = styles.shape[0]
+    count = pool.num_styles
+    anchor = tokens[styles, semantics]
+    # Positive-style set: k other semantics of the same style; the first is the query.
+    kv_count = random.choice((1, 2, 3, 5))
+    sem_a = _other(semantics, SEMANTICS_COUNT, generator)
+    sem_b = torch.stack(
+        [_other(semantics, SEMANTICS_COUNT, generator) for _ in range(kv_count)], dim=1
+    )
+    style_query = tokens[styles, sem_a]
+    style_context = tokens[styles[:, None], sem_b].flatten(1, 2)
+    self_pair = torch.rand(b, generator=generator) < self_pair_probability
+    style_context = torch.where(
+        self_pair[:, None, None], style_query.repeat(1, kv_count, 1), style_context
+    )
+    # Positive-semantic pair: other styles, same semantics.
+    style_m = _other(styles, count, generator)
+    if random.random() < 0.5:
+        image = _float_images(pool.images[style_m, semantics])
+        both = augment_semantics_preserving(torch.cat([image, image]), generator)
+        with torch.no_grad():
+            encoded = encoder(both).tokens
+        sem_query, sem_context = encoded[:b], encoded[b:]
+    else:
+        sem_query = tokens[style_m, semantics]
+        sem_context = tokens[_other(styles, count, generator), semantics]
+    towers = model.disentangler
+    swapped = model.fusion(
+        towers.style_tower(style_query, style_context), towers.sem_tower(sem_query, sem_context)
+    )
+    own = model.fusion(
+        towers.style_tower(anchor, style_context), towers.sem_tower(anchor, sem_context)
+    )
+    swap_loss = (model.decoder(swapped) - anchor).pow(2).mean(dim=(1, 2))
+    own_loss = (model.decoder(own) - anchor).pow(2).mean(dim=(1, 2))
+    return swap_loss, own_loss
+
+
+def train_stage1(
+    config: drc_mini.MiniConfig,
+    train: TrainConfig,
+    encoder: StickerEncoderNet,
+    pool: StickerPool,
+    tokens: torch.Tensor,
+    generator: torch.Generator,
+) -> tuple[Stage1Model, list[float]]:
+    """Train towers + fusion; returns the model and the swapped loss per 100 steps."""
+    model = Stage1Model(config)
+    by_combo, num_cells = _cells(pool)
+    sampler = DifficultySampler(num_cells, train.importance)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, 1e-3, total_steps=max(train.stage1_steps, 1)
+    )
+    history: list[float] = []
+    running = 0.0
+    for step in tqdm(range(train.stage1_steps), desc="stage1", leave=False):
+        cells, weights = sampler.sample(train.stage1_batch, generator)
+        combos, semantics = cells // SEMANTICS_COUNT, cells % SEMANTICS_COUNT
+        styles = torch.tensor(
+            [random.choice(by_combo[c] or [0]) for c in combos.tolist()], dtype=torch.long
+        )
+        swap_loss, own_loss = stage1_losses(
+            model,
+            encoder,
+            pool,
+            tokens,
+            styles,
+            semantics,
+            generator,
+            train.self_pair_probability,
+        )
+        loss = (weights * (swap_loss + own_loss)).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        sampler.update(cells, swap_loss)
+        running += swap_loss.mean().item()
+        if (step + 1) % 100 == 0:
+            history.append(running / 100)
+            running = 0.0
+    return model.eval(), history
+
+
+# ------------------------------------------------------------------ stage 2: generator
+
+
+@dataclass
+class Stage2Batch:
+    target: torch.Tensor  # [B, 3, R, R] in [-1, 1]
+    history: torch.Tensor  # [B, N, T, D]
+    reference: torch.Tensor  # [B, T, D]
+    partner: torch.Tensor  # [B, T, D]
+
+
+def stage2_batch(
+    encoder: StickerEncoderNet,
+    pool: StickerPool,
+    tokens: torch.Tensor,
+    batch: int,
+    generator: torch.Generator,
+) -> Stage2Batch:
+    """Targets of (style s, semantics m); history: 1-6 other images of style s; reference:
+    semantics m in another style, as two semantic-preserving variants (DESIGN.md §2)."""
+    styles = torch.randint(pool.num_styles, (batch,), generator=generator)
+    semantics = torch.randint(SEMANTICS_COUNT, (batch,), generator=generator)
+    history_count = int(torch.randint(1, 7, (1,), generator=generator))
+    history_semantics = torch.stack(
+        [_other(semantics, SEMANTICS_COUNT, generator) for _ in range(history_count)], dim=1
+    )
+    reference_styles = _other(styles, pool.num_styles, generator)
+    reference = _float_images(pool.images[reference_styles, semantics])
+    variants = augment_semantics_preserving(torch.cat([reference, reference]), generator)
+    with torch.no_grad():
+        encoded = encoder(variants).tokens
+    return Stage2Batch(
+        target=_float_images(pool.images[styles, semantics]) * 2 - 1,
+        history=tokens[styles[:, None], history_semantics],
+        reference=encoded[:batch],
+        partner=encoded[batch:],
+    )
+
+
+class _EMA:
+    def __init__(self, module: nn.Module, decay: float) -> None:
+        self.decay = decay
+        self.shadow = copy.deepcopy(module).eval().requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, module: nn.Module, step: int) -> None:
+        decay = min(self.decay, (1 + step) / (10 + step))
+        for shadow, live in zip(self.shadow.parameters(), module.parameters(), strict=True):
+            shadow.lerp_(live, 1 - decay)
+        for shadow, live in zip(self.shadow.buffers(), module.buffers(), strict=True):
+            shadow.copy_(live)
+
+
+class GeneratorBundle(nn.Module):
+    def __init__(self, unet: nn.Module, conditioner: nn.Module) -> None:
+        super().__init__()
+        self.unet = unet
+        self.conditioner = conditioner
+
+
+def stage2_step_loss(
+    bundle: GeneratorBundle,
+    data: Stage2Batch,
+    train: TrainConfig,
+    generator: torch.Generator,
+    scheduler,
+) -> torch.Tensor:
+    b = data.target.shape[0]
+    conditioner = bundle.conditioner
+    style, semantics = conditioner.parts(data.history, data.reference, data.partner)
+    drop_style = torch.rand(b, generator=generator) < train.drop_style
+    drop_semantics = torch.rand(b, generator=generator) < train.drop_semantics
+    instruction = conditioner.fusion.drop_parts(style, semantics, drop_style, drop_semantics)
+    noise = torch.randn(data.target.shape, generator=generator)
+    timesteps = torch.randint(scheduler.config.num_train_timesteps, (b,), generator=generator)
+    noisy = scheduler.add_noise(data.target, noise, timesteps)
+    velocity = scheduler.get_velocity(data.target, noise, timesteps)
+    prediction = bundle.unet(
+        noisy,
+        timesteps,
+        encoder_hidden_states=instruction.tokens,
+        class_labels=instruction.pooled,
+    ).sample
+    return F.mse_loss(prediction, velocity)
+
+
+def _save_optimizer(path: Path, optimizer: torch.optim.Optimizer, step: int) -> None:
+    tensors = {}
+    for index, state in optimizer.state_dict()["state"].items():
+        for name, value in state.items():
+            tensors[f"{index}.{name}"] = torch.as_tensor(value).contiguous()
+    save_file(tensors, str(path), metadata={"step": str(step)})
+
+
+def _load_optimizer(path: Path, optimizer: torch.optim.Optimizer) -> None:
+    tensors = load_file(str(path))
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in tensors.items():
+        index, name = key.split(".", 1)
+        state.setdefault(int(index), {})[name] = value
+    current = optimizer.state_dict()
+    current["state"] = state
+    optimizer.load_state_dict(current)
+
+
+def train_stage2(
+    method: str,
+    config: drc_mini.MiniConfig,
+    train: TrainConfig,
+    encoder: StickerEncoderNet,
+    disentangler: Disentangler,
+    fusion_init: FusionNetwork | None,
+    pool: StickerPool,
+    tokens: torch.Tensor,
+    checkpoints: Path,
+) -> tuple[GeneratorBundle, list[float]]:
+    """Train the generator of ``method``; resumes from ``checkpoints/stage2-METHOD.*``."""
+    generator = torch.Generator().manual_seed(train.seed * 1000 + len(method))
+    unet, conditioner = drc_mini.build_generator(config, method, disentangler)
+    if fusion_init is not None and method == "drc":
+        conditioner.fusion.load_state_dict(fusion_init.state_dict())
+    bundle = GeneratorBundle(unet, conditioner)
+    trainable = [p for p in bundle.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=train.stage2_lr, weight_decay=1e-4)
+    ema = _EMA(bundle, train.ema_decay)
+    scheduler = training_scheduler()
+    state_file = checkpoints / f"stage2-{method}.json"
+    start, losses = 0, []
+    if state_file.is_file():
+        state = json.loads(state_file.read_text())
+        start, losses = state["step"], state["losses"]
+        load_weights(
+            checkpoints / f"stage2-{method}.safetensors", {"live": bundle, "ema": ema.shadow}
+        )
+        _load_optimizer(checkpoints / f"stage2-{method}-optimizer.safetensors", optimizer)
+        generator.manual_seed(train.seed * 1000 + len(method) + start)
+
+    def learning_rate(step: int) -> float:
+        warmup = min(1.0, (step + 1) / 200)
+        return (
+            train.stage2_lr
+            * warmup
+            * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / max(train.stage2_steps, 1))))
+        )
+
+    bundle.train()
+    running = 0.0
+    bar = tqdm(
+        range(start, train.stage2_steps),
+        desc=f"stage2-{method}",
+        initial=start,
+        total=train.stage2_steps,
+        leave=False,
+    )
+    for step in bar:
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(step)
+        data = stage2_batch(encoder, pool, tokens, train.stage2_batch, generator)
+        loss = stage2_step_loss(bundle, data, train, generator, scheduler)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        optimizer.step()
+        ema.update(bundle, step)
+        running += loss.item()
+        done = step + 1
+        if done % 50 == 0 or done == train.stage2_steps:
+            losses.append(round(running / (done - (done - 1) // 50 * 50), 5))
+            running = 0.0
+            bar.set_postfix(loss=losses[-1])
+        if done % train.checkpoint_every == 0 or done == train.stage2_steps:
+            save_weights(
+                checkpoints / f"stage2-{method}.safetensors", {"live": bundle, "ema": ema.shadow}
+            )
+            _save_optimizer(checkpoints / f"stage2-{method}-optimizer.safetensors", optimizer, done)
+            state_file.write_text(json.dumps({"step": done, "losses": losses}))
+    return ema.shadow, losses
+
+
+# ------------------------------------------------------------------ orchestration
+
+
+def train_builtin(
+    out: Path,
+    train: TrainConfig | None = None,
+    config: drc_mini.MiniConfig | None = None,
+) -> Path:
+    """Train every component into the model folder ``out`` (resuming from its checkpoints)."""
+    train = train or TrainConfig()
+    config = config or drc_mini.MiniConfig()
+    torch.set_flush_denormal(True)
+    checkpoints = out / "checkpoints"
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {"train_config": _jsonable(asdict(train)), "seconds": {}}
+    generator = _seed_all(train.seed)
+    started = time.perf_counter()
+    pool = render_pool(train.pool_styles, seed=train.seed, combinations=TRAIN_COMBINATIONS)
+    report["seconds"]["render"] = round(time.perf_counter() - started, 1)
+
+    net = drc_mini.build_encoder_net(config)
+    done = checkpoints / "encoder.safetensors"
+    if done.is_file():
+        load_weights(done, {"encoder": net})
+    else:
+        t = time.perf_counter()
+        train_attribute_net(
+            _EncoderWithHeads(net),
+            pool,
+            train.encoder_steps,
+            train.attribute_batch,
+            generator,
+            desc="encoder",
+        )
+        save_weights(done, {"encoder": net})
+        report["seconds"]["encoder"] = round(time.perf_counter() - t, 1)
+    net.eval().requires_grad_(False)
+
+    judges = AttributeNet(config.token_dim)
+    done = checkpoints / "judges.safetensors"
+    if done.is_file():
+        load_weights(done, {"judges": judges})
+    else:
+        t = time.perf_counter()
+        judge_seed = train.seed + JUDGE_SEED_OFFSET
+        judge_pool = render_pool(train.judge_pool_styles, judge_seed, ALL_COMBINATIONS)
+        torch.manual_seed(judge_seed)
+        judges = AttributeNet(config.token_dim)
+        train_attribute_net(
+            judges,
+            judge_pool,
+            train.judge_steps,
+            train.attribute_batch,
+            torch.Generator().manual_seed(judge_seed),
+            noise=0.03,
+            desc="judges",
+        )
+        save_weights(done, {"judges": judges})
+        report["seconds"]["judges"] = round(time.perf_counter() - t, 1)
+
+    tokens = encode_pool(net, pool)
+    stage1 = Stage1Model(config)
+    done = checkpoints / "stage1.safetensors"
+    if done.is_file():
+        load_weights(done, {"stage1": stage1})
+    else:
+        t = time.perf_counter()
+        stage1, curve = train_stage1(config, train, net, pool, tokens, generator)
+        save_weights(done, {"stage1": stage1})
+        report["stage1_swapped_loss"] = curve
+        report["seconds"]["stage1"] = round(time.perf_counter() - t, 1)
+    stage1.requires_grad_(False)
+
+    for method in train.methods:
+        t = time.perf_counter()
+        bundle, losses = train_stage2(
+            method,
+            config,
+            train,
+            net,
+            stage1.disentangler,
+            stage1.fusion,
+            pool,
+            tokens,
+            checkpoints,
+        )
+        save_weights(
+            out / drc_mini.generator_file(method),
+            {"unet": bundle.unet, "conditioner": bundle.conditioner},
+        )
+        report[f"stage2_{method}_loss"] = losses
+        report["seconds"][f"stage2_{method}"] = round(time.perf_counter() - t, 1)
+
+    save_weights(out / "encoder.safetensors", {"encoder": net})
+    save_weights(out / "disentangler.safetensors", {"disentangler": stage1.disentangler})
+    save_weights(out / "judges.safetensors", {"judges": judges})
+    (out / CONFIG).write_text(config.to_json())
+    report["seconds"]["total"] = round(time.perf_counter() - started, 1)
+    (checkpoints / "training-report.json").write_text(json.dumps(report, indent=2))
+    (out / "training.json").write_text(json.dumps(_jsonable(asdict(train)), indent=2) + "\n")
+    write_manifest(out)
+    return out
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,138 @@
+"""The layer rules of DESIGN.md §5, checked by reading every import in drc_desktop/.
+
+Imports are found with ``ast`` anywhere in a module (top level and inside functions), so a
+lazy ``import torch`` in core/ is caught as well.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = REPO_ROOT / "drc_desktop"
+
+QT_FREE_LAYERS = {"core", "ml", "store", "cli"}
+QTCORE_ONLY_LAYERS = {"engine", "model"}
+ML_LIBRARIES = {"torch", "diffusers", "transformers"}
+# core/ is pure: importing a sibling layer would drag in torch, Qt or SQL.
+LAYERS_ABOVE_CORE = {"ml", "store", "engine", "model", "ui", "cli", "app"}
+
+
+def layer_of(relative_path: Path) -> str:
+    """The layer of a module, from its path inside drc_desktop/ (``core/x.py`` -> ``core``)."""
+    return relative_path.parts[0] if len(relative_path.parts) > 1 else relative_path.stem
+
+
+def imported_modules(source: str, relative_path: Path) -> list[tuple[int, str]]:
+    """Every module a source imports, as ``(line, dotted name)``, relative imports resolved.
+
+    ``from a import b`` yields ``a.b`` so that ``from PySide6 import QtWidgets`` is seen.
+    """
+    package = ["drc_desktop", *relative_path.parent.parts]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            stem = ".".join([*base, *([node.module] if node.module else [])])
+            found += [(node.lineno, f"{stem}.{alias.name}") for alias in node.names]
+    return found
+
+
+def explain_violation(layer: str, module: str) -> str | None:
+    """Why ``layer`` may not import ``module``, or None when the import is allowed."""
+    parts = module.split(".")
+    if parts[0] == "PySide6":
+        qt_module = parts[1] if len(parts) > 1 else ""
+        if layer in QT_FREE_LAYERS:
+            return f"{layer} must not import Qt"
+        if layer in QTCORE_ONLY_LAYERS and qt_module != "QtCore":
+            return f"{layer}/ may import only PySide6.QtCore"
+        if qt_module == "QtWidgets" and layer != "ui":
+            return "only ui/ may import QtWidgets"
+    if parts[0] == "sqlcipher3" and layer != "store":
+        return "only store/ may import sqlcipher3"
+    if layer == "core" and parts[0] in ML_LIBRARIES:
+        return "core/ must not import ML libraries"
+    sibling = parts[1] if parts[0] == "drc_desktop" and len(parts) > 1 else ""
+    if layer == "core" and sibling in LAYERS_ABOVE_CORE:
+        return f"core/ must not import drc_desktop.{sibling}"
+    return None
+
+
+def find_violations(source: str, relative_path: Path) -> list[str]:
+    layer = layer_of(relative_path)
+    violations = []
+    for line, module in imported_modules(source, relative_path):
+        reason = explain_violation(layer, module)
+        if reason:
+            violations.append(f"drc_desktop/{relative_path.as_posix()}:{line}: {module}: {reason}")
+    return violations
+
+
+def package_modules() -> list[Path]:
+    return sorted(path.relative_to(PACKAGE_DIR) for path in PACKAGE_DIR.rglob("*.py"))
+
+
+def test_package_follows_layer_rules():
+    modules = package_modules()
+    assert Path("core/stickers.py") in modules  # the scan really looks at the package
+    violations = []
+    for relative_path in modules:
+        source = (PACKAGE_DIR / relative_path).read_text(encoding="utf-8")
+        violations += find_violations(source, relative_path)
+    assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("core/vectors.py", "def f():\n    import torch\n"),
+        ("core/vectors.py", "from ..ml import backends\n"),
+        ("core/vectors.py", "from transformers import CLIPModel\n"),
+        ("ml/fusion.py", "from PySide6.QtCore import QObject\n"),
+        ("ml/fusion.py", "import sqlcipher3\n"),
+        ("store/vault.py", "from PySide6 import QtCore\n"),
+        ("engine/worker.py", "from PySide6.QtGui import QImage\n"),
+        ("model/composer.py", "from PySide6 import QtWidgets\n"),
+        ("cli.py", "from PySide6.QtCore import QCoreApplication\n"),
+        ("app.py", "from PySide6.QtWidgets import QApplication\n"),
+    ],
+)
+def test_checker_reports_forbidden_import(path, source):
+    assert len(find_violations(source, Path(path))) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("core/vectors.py", "import numpy\nfrom . import errors\nfrom PIL import Image\n"),
+        ("ml/fusion.py", "import torch\nfrom ..core.stickers import StickerStyle\n"),
+        ("store/vault.py", "import sqlcipher3\n"),
+        ("engine/worker.py", "from PySide6.QtCore import QObject, Signal\n"),
+        ("model/composer.py", "from PySide6 import QtCore\n"),
+        ("ui/main_window.py", "from PySide6.QtWidgets import QMainWindow\nimport PySide6.QtGui\n"),
+    ],
+)
+def test_checker_allows_permitted_import(path, source):
+    assert find_violations(source, Path(path)) == []
+
+
+@pytest.mark.parametrize("module", ["drc_desktop.core.stickers", "drc_desktop.cli"])
+def test_module_imports_without_torch_or_qt(module):
+    """The CLI and the sticker world answer quickly: importing them loads neither torch nor Qt."""
+    check = (
+        f"import sys, {module}\n"
+        "loaded = sorted({'torch', 'PySide6'} & set(sys.modules))\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
