@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _add_stickers_commands(commands)
+    _add_compose_command(commands)
+    _add_eval_command(commands)
+    _add_train_commands(commands)
     return parser
 
 
@@ -100,7 +103,224 @@ def _cmd_stickers_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----------------------------------------------------------------------------- compose
+
+
+def _strength(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 2.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2, got {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _add_model_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a drc-mini model folder (default: the built-in model)",
+    )
+    command.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="auto",
+        help="where to run (default: auto = GPU when present)",
+    )
+
+
+def _add_compose_command(commands: argparse._SubParsersAction) -> None:
+    compose = commands.add_parser(
+        "compose",
+        help="generate images in the history's style with the reference's semantics",
+        description="Generate personalized images with the built-in model: the style of the "
+        "history images, the semantics (emotion, action) of the reference. History images are "
+        "decoded in memory only; DIR receives 000.png, 001.png, ... and nothing else.",
+    )
+    compose.add_argument(
+        "--history",
+        nargs="+",
+        required=True,
+        metavar="FILE_OR_DIR",
+        help="images of the style to follow (folders are searched recursively)",
+    )
+    compose.add_argument("--reference", type=Path, required=True, metavar="FILE")
+    compose.add_argument("--out", type=Path, required=True, metavar="DIR")
+    compose.add_argument("--n", type=_positive, default=4, help="number of images (default: 4)")
+    compose.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    compose.add_argument("--steps", type=_positive, default=None, help="denoising steps")
+    compose.add_argument(
+        "--style-strength",
+        type=_strength,
+        default=1.0,
+        metavar="X",
+        help="0 ignores the history's style, 1 default, up to 2",
+    )
+    compose.add_argument(
+        "--semantic-strength",
+        type=_strength,
+        default=1.0,
+        metavar="Y",
+        help="0 ignores the reference's semantics, 1 default, up to 2",
+    )
+    _add_model_options(compose)
+    compose.set_defaults(handler=_cmd_compose)
+
+
+def _cmd_compose(args: argparse.Namespace) -> int:
+    from drc_desktop.core.errors import ImageError
+    from drc_desktop.core.images import collect_image_files, read_image
+
+    history, rejected = [], 0
+    for path in collect_image_files(args.history):
+        try:
+            history.append(read_image(path))
+        except ImageError as exc:
+            print(f"rejected: {exc}", file=sys.stderr)
+            rejected += 1
+    if not history:
+        raise InputError("the history is empty: no usable image among the --history paths")
+    reference = read_image(args.reference)
+
+    from PIL import Image
+
+    from drc_desktop.core.stickers import STICKER_SIZE
+    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+
+    device = resolve_device(args.device)
+    model = MiniModel.load(args.model or BUILTIN_MODEL_DIR).to(device)
+    images = []
+    for _, _, result in model.generate(
+        history,
+        reference,
+        n=args.n,
+        seed=args.seed,
+        steps=args.steps,
+        style_strength=args.style_strength,
+        semantic_strength=args.semantic_strength,
+    ):
+        images = result or images
+    _make_folder(args.out)
+    for index, image in enumerate(images):
+        image = image.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC)
+        _write_file(args.out / f"{index:03d}.png", encode_png(image))
+    return EXIT_PARTIAL if rejected else EXIT_OK
+
+
+# ----------------------------------------------------------------------------- eval
+
+
+def _add_eval_command(commands: argparse._SubParsersAction) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure personalization and guidance collapse on the held-out split",
+        description="Evaluate the built-in model's methods on the fixed held-out sticker split "
+        "and write a JSON report (schema: docs/evaluation.md).",
+    )
+    evaluate.add_argument("--suite", choices=("stickers",), required=True)
+    evaluate.add_argument("--out", type=Path, required=True, metavar="REPORT.json")
+    evaluate.add_argument("--cases", type=_positive, default=240, help="cases (default: 240)")
+    evaluate.add_argument("--steps", type=_positive, default=None, help="denoising steps")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--style-strength", type=_strength, default=1.0, metavar="X")
+    evaluate.add_argument("--semantic-strength", type=_strength, default=1.0, metavar="Y")
+    _add_model_options(evaluate)
+    evaluate.set_defaults(handler=_cmd_eval)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR
+    from drc_desktop.ml.evaluation import EvalSettings, evaluate
+
+    resolve_device(args.device)
+    settings = EvalSettings(
+        cases=args.cases,
+        steps=args.steps,
+        seed=args.seed,
+        style_strength=args.style_strength,
+        semantic_strength=args.semantic_strength,
+    )
+
+    def progress(method: str, done: int, total: int) -> None:
+        print(f"{method}: {done}/{total}", file=sys.stderr, flush=True)
+
+    report = evaluate(args.model or BUILTIN_MODEL_DIR, settings, progress)
+    _write_file(args.out, (json.dumps(report, indent=2) + "\n").encode())
+    print(f"{'method':<16}{'style':>8}{'semantic':>10}{'collapse':>10}")
+    for name, result in report["methods"].items():
+        print(
+            f"{name:<16}{result['style_accuracy']:>8.3f}{result['semantic_accuracy']:>10.3f}"
+            f"{result['collapse_rate']:>10.3f}"
+        )
+    print(f"report: {args.out}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- train
+
+
+def _add_train_commands(commands: argparse._SubParsersAction) -> None:
+    group = commands.add_parser("train", help="train the built-in model or its judges")
+    sub = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    builtin = sub.add_parser(
+        "builtin",
+        help="train drc-mini (encoder, towers, fusion, generators) from a seed",
+        description="Train every drc-mini component into DIR; rerunning resumes from "
+        "DIR/checkpoints. About 60 minutes on a 2-core CPU.",
+    )
+    builtin.add_argument("--out", type=Path, required=True, metavar="DIR")
+    builtin.add_argument("--seed", type=int, default=0)
+    builtin.add_argument(
+        "--no-importance-sampling",
+        action="store_true",
+        help="stage 1 draws triplets uniformly (ablation)",
+    )
+    builtin.set_defaults(handler=_cmd_train_builtin)
+    judges = sub.add_parser(
+        "judges",
+        help="train the evaluation judges into a model folder",
+        description="Train the judges used by `drc eval` on their own data and seed.",
+    )
+    judges.add_argument("--out", type=Path, required=True, metavar="DIR")
+    judges.add_argument("--seed", type=int, default=0)
+    judges.set_defaults(handler=_cmd_train_judges)
+
+
+def _cmd_train_builtin(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.training import TrainConfig, train_builtin
+
+    config = TrainConfig(seed=args.seed)
+    config.importance.enabled = not args.no_importance_sampling
+    train_builtin(args.out, config)
+    print(f"model: {args.out}")
+    return EXIT_OK
+
+
+def _cmd_train_judges(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.training import train_judges
+
+    train_judges(args.out, seed=args.seed)
+    print(f"judges: {args.out / 'judges.safetensors'}")
+    return EXIT_OK
+
+
 # ----------------------------------------------------------------------------- files
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create folder ({exc.strerror or exc})") from exc
 
 
 def _read_json(path: Path) -> object:

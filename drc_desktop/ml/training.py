@@ -3,14 +3,15 @@
 Stages, in order (each saved under ``OUT/checkpoints/`` when done, so a rerun resumes):
 
 1. ``encoder``: the sticker encoder with attribute heads on the training pool; frozen after.
-2. ``judges``: the evaluation judges, on their own pool and seed (never the model's data).
-3. ``stage1``: disentanglement learning (DESIGN.md §2): StyleTower, SemTower, FusionNetwork
+2. ``stage1``: disentanglement learning (DESIGN.md §2): StyleTower, SemTower, FusionNetwork
    and a reconstruction head, on triplets, with difficulty-aware importance sampling.
-4. ``stage2-drc`` and ``stage2-entangled``: the generator (UNet + fusion) of each method, the
+3. ``stage2-drc`` and ``stage2-entangled``: the generator (UNet + fusion) of each method, the
    same recipe and step count, with condition dropout and semantic-preserving augmentation
    of the reference; checkpoints every ``checkpoint_every`` steps.
 
-The result is a model folder (``MiniModel.load``) with a SHA-256 manifest.
+The result is a model folder (``MiniModel.load``) with a SHA-256 manifest. The evaluation
+judges are trained by their own command (``drc train judges``, ``train_judges``), on their own
+pool and seed, never on the model's data.
 """
 
 from __future__ import annotations
@@ -57,9 +58,7 @@ class TrainConfig:
 
     seed: int = 0
     pool_styles: int = 1200
-    judge_pool_styles: int = 800
     encoder_steps: int = 1500
-    judge_steps: int = 2000
     attribute_batch: int = 128
     stage1_steps: int = 1500
     stage1_batch: int = 128
@@ -535,28 +534,6 @@ def train_builtin(
         report["seconds"]["encoder"] = round(time.perf_counter() - t, 1)
     net.eval().requires_grad_(False)
 
-    judges = AttributeNet(config.token_dim)
-    done = checkpoints / "judges.safetensors"
-    if done.is_file():
-        load_weights(done, {"judges": judges})
-    else:
-        t = time.perf_counter()
-        judge_seed = train.seed + JUDGE_SEED_OFFSET
-        judge_pool = render_pool(train.judge_pool_styles, judge_seed, ALL_COMBINATIONS)
-        torch.manual_seed(judge_seed)
-        judges = AttributeNet(config.token_dim)
-        train_attribute_net(
-            judges,
-            judge_pool,
-            train.judge_steps,
-            train.attribute_batch,
-            torch.Generator().manual_seed(judge_seed),
-            noise=0.03,
-            desc="judges",
-        )
-        save_weights(done, {"judges": judges})
-        report["seconds"]["judges"] = round(time.perf_counter() - t, 1)
-
     tokens = encode_pool(net, pool)
     stage1 = Stage1Model(config)
     done = checkpoints / "stage1.safetensors"
@@ -592,7 +569,6 @@ def train_builtin(
 
     save_weights(out / "encoder.safetensors", {"encoder": net})
     save_weights(out / "disentangler.safetensors", {"disentangler": stage1.disentangler})
-    save_weights(out / "judges.safetensors", {"judges": judges})
     (out / CONFIG).write_text(config.to_json())
     report["seconds"]["total"] = round(time.perf_counter() - started, 1)
     (checkpoints / "training-report.json").write_text(json.dumps(report, indent=2))
@@ -607,3 +583,31 @@ def _jsonable(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
+
+
+def train_judges(out: Path, seed: int = 0, styles: int = 800, steps: int = 2000) -> Path:
+    """Train the evaluation judges into ``out/judges.safetensors`` and refresh the manifest.
+
+    The judges see every style combination (held-out ones included: they grade, they are not
+    graded) rendered from a random stream the model never uses, with light noise and blur so
+    that they grade generated images as they grade renders.
+    """
+    torch.set_flush_denormal(True)
+    judge_seed = seed + JUDGE_SEED_OFFSET
+    _seed_all(judge_seed)
+    pool = render_pool(styles, judge_seed, ALL_COMBINATIONS)
+    judges = AttributeNet(drc_mini.MiniConfig().token_dim)
+    train_attribute_net(
+        judges,
+        pool,
+        steps,
+        128,
+        torch.Generator().manual_seed(judge_seed),
+        noise=0.03,
+        desc="judges",
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    save_weights(out / "judges.safetensors", {"judges": judges})
+    if (out / CONFIG).is_file():
+        write_manifest(out)
+    return out
