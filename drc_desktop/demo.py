@@ -67,6 +67,31 @@ def contact_sheet(
     return sheet
 
 
+def sticker_world_sheet(styles: int = 8, seed: int = 7) -> Image.Image:
+    """Every semantics (columns) for a few random styles (rows): the sticker world at a glance."""
+    rng = random.Random(seed)
+    themes = [
+        stickers.sample_style(rng, ((shape, width, fill),))
+        for shape, width, fill in zip(
+            stickers.SHAPES * 2, stickers.OUTLINE_WIDTHS * 3, stickers.FILLS * 2, strict=False
+        )
+    ][:styles]
+    header = 34
+    columns = stickers.ALL_SEMANTICS
+    sheet = Image.new("RGB", (len(columns) * THUMB, header + len(themes) * THUMB), "white")
+    draw = ImageDraw.Draw(sheet)
+    for j, semantics in enumerate(columns):
+        if semantics.action == stickers.ACTIONS[0]:
+            draw.text((j * THUMB + 4, 4), semantics.emotion, fill=(30, 30, 30))
+        draw.text((j * THUMB + 4, 18), semantics.action, fill=(110, 110, 110))
+    for i, theme in enumerate(themes):
+        for j, semantics in enumerate(columns):
+            sheet.paste(
+                stickers.render(theme, semantics, seed=i * 100 + j), (j * THUMB, header + i * THUMB)
+            )
+    return sheet
+
+
 def run(out: Path, users: int = 4, references: int = 3, n: int = 4, seed: int = 0) -> Path:
     from drc_desktop.ml.devices import resolve_device
     from drc_desktop.ml.drc_mini import MiniModel
@@ -104,7 +129,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--references", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--sticker-sheet",
+        type=Path,
+        metavar="FILE.png",
+        help="only draw the sticker world's contact sheet (no model needed)",
+    )
     args = parser.parse_args(argv)
+    if args.sticker_sheet:
+        args.sticker_sheet.write_bytes(encode_png(sticker_world_sheet()))
+        print(f"sticker sheet: {args.sticker_sheet.resolve()}")
+        return 0
     try:
         run(args.out, args.users, args.references, seed=args.seed)
     except DrcError as exc:

@@ -21,7 +21,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_DIR = REPO_ROOT / ".venv"
 INSTALL_INPUTS = (REPO_ROOT / "pyproject.toml", REPO_ROOT / "installer" / "constraints.txt")
 STAMP_FILE = VENV_DIR / "drc-install.stamp"
-GUI_MODULE_FILE = REPO_ROOT / "drc_desktop" / "app.py"
 # Tests never reach the network and never need a display.
 TEST_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "QT_QPA_PLATFORM": "offscreen"}
 
@@ -29,7 +28,7 @@ JOB_HELP = {
     "demo": "run the end-to-end demo (python -m drc_desktop.demo ARGS)",
     "test": "ruff check, ruff format --check, then pytest -m 'not slow' ARGS",
     "run": "start the desktop GUI (python -m drc_desktop.app ARGS)",
-    "drc": "run the drc command line (python -m drc_desktop.cli ARGS)",
+    "drc": "run the drc command line (python -m drc_desktop ARGS)",
 }
 
 
@@ -98,7 +97,7 @@ def run_gui(python: Path, args: list[str]) -> int:
 
 
 def run_cli(python: Path, args: list[str]) -> int:
-    return run_program([str(python), "-m", "drc_desktop.cli", *args])
+    return run_program([str(python), "-m", "drc_desktop", *args])
 
 
 JOBS = {"demo": run_demo, "test": run_tests, "run": run_gui, "drc": run_cli}
@@ -118,13 +117,6 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-    if arguments.job == "run" and not GUI_MODULE_FILE.exists():
-        print(
-            "The desktop GUI is not available yet; use `drc` commands or "
-            "`python3 installer/dev.py demo`.",
-            file=sys.stderr,
-        )
-        return 2
     python = prepare_environment()
     return JOBS[arguments.job](python, arguments.args)
 

@@ -78,9 +78,7 @@ class TrainConfig:
         """Seconds-long settings for tests (the recipe is the same, the budget is not)."""
         return cls(
             pool_styles=12,
-            judge_pool_styles=8,
             encoder_steps=3,
-            judge_steps=3,
             attribute_batch=8,
             stage1_steps=3,
             stage1_batch=8,

@@ -1,0 +1,104 @@
+"""Specification of the drc-mini inference API (``MiniModel``)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PIL import Image
+
+from drc_desktop.core.errors import ModelError
+from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
+from drc_desktop.ml.sticker_data import held_out_cases
+
+STEPS = 3
+
+
+@pytest.fixture(scope="module")
+def case():
+    return held_out_cases(1, history_size=2)[0]
+
+
+def run(model: MiniModel, case, **options) -> list:
+    options = {"n": 2, "steps": STEPS, "seed": 0, **options}
+    return list(model.generate(case.history_images(), case.reference_image(), **options))
+
+
+def pixels(images: list[Image.Image]) -> list[bytes]:
+    return [image.tobytes() for image in images]
+
+
+def test_generate_reports_each_step_then_yields_the_images(trained_model, case):
+    results = run(trained_model, case, n=3)
+    assert [(step, total) for step, total, _ in results] == [(s, STEPS) for s in (1, 2, 3)]
+    assert all(images is None for _, _, images in results[:-1])
+    images = results[-1][2]
+    assert len(images) == 3
+    assert all(image.size == (32, 32) and image.mode == "RGB" for image in images)
+
+
+def test_generate_is_deterministic_for_a_seed(trained_model, case):
+    first = pixels(run(trained_model, case, seed=4)[-1][2])
+    assert pixels(run(trained_model, case, seed=4)[-1][2]) == first
+    assert pixels(run(trained_model, case, seed=5)[-1][2]) != first
+
+
+def test_each_candidate_is_a_different_image(trained_model, case):
+    images = run(trained_model, case, n=2)[-1][2]
+    assert images[0].tobytes() != images[1].tobytes()
+
+
+def test_the_entangled_baseline_generates_too(trained_model, case):
+    images = run(trained_model, case, method="entangled")[-1][2]
+    assert len(images) == 2
+
+
+def test_default_step_count_comes_from_the_config(trained_model, case):
+    first = next(trained_model.generate(case.history_images(), case.reference_image(), n=1))
+    assert first == (1, trained_model.config.default_steps, None)
+
+
+def test_empty_history_is_a_model_error(trained_model, case):
+    with pytest.raises(ModelError, match="history is empty"):
+        list(trained_model.generate([], case.reference_image(), n=1, steps=1))
+
+
+@pytest.mark.parametrize("option", ["style_strength", "semantic_strength"])
+@pytest.mark.parametrize("value", [-0.1, 2.1])
+def test_out_of_range_strength_is_rejected(trained_model, case, option, value):
+    with pytest.raises(ValueError, match="strength"):
+        run(trained_model, case, **{option: value})
+
+
+def test_zero_candidates_are_rejected(trained_model, case):
+    with pytest.raises(ValueError, match="n must be"):
+        run(trained_model, case, n=0)
+
+
+def test_a_folder_without_a_model_is_a_model_error(tmp_path):
+    with pytest.raises(ModelError, match="no trained drc-mini model"):
+        MiniModel.load(tmp_path)
+
+
+def test_a_tampered_model_is_refused_before_loading(trained_model_dir, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    weights = folder / "generator-drc.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0x01
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=r"generator-drc\.safetensors"):
+        MiniModel.load(folder)
+
+
+def test_config_round_trips_through_json(tmp_path, tiny_config):
+    path = tmp_path / "config.json"
+    path.write_text(tiny_config.to_json())
+    assert MiniConfig.from_file(path) == tiny_config
+
+
+def test_an_invalid_config_is_a_model_error(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text('{"resolution": 32}')
+    with pytest.raises(ModelError, match="not a valid drc-mini config"):
+        MiniConfig.from_file(path)

@@ -1,0 +1,227 @@
+"""Specification of ``drc train builtin``: a loadable model folder, resumable stages, and
+training steps that actually learn."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import shutil
+
+import pytest
+import torch
+
+from drc_desktop.ml import drc_mini
+from drc_desktop.ml.disentangler import Disentangler
+from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
+from drc_desktop.ml.generator import training_scheduler
+from drc_desktop.ml.model_files import sha256_of
+from drc_desktop.ml.sticker_data import render_pool
+from drc_desktop.ml.training import (
+    SEMANTICS_COUNT,
+    GeneratorBundle,
+    Stage1Model,
+    Stage2Batch,
+    TrainConfig,
+    encode_pool,
+    stage1_losses,
+    stage2_step_loss,
+    train_builtin,
+    train_judges,
+)
+
+MODEL_FILES = (
+    "config.json",
+    "encoder.safetensors",
+    "disentangler.safetensors",
+    "generator-drc.safetensors",
+    "generator-entangled.safetensors",
+    "manifest.json",
+)
+
+
+# ----------------------------------------------------------------------------- whole run
+
+
+def test_training_writes_a_complete_model_folder(trained_model_dir):
+    for name in MODEL_FILES:
+        assert (trained_model_dir / name).is_file(), name
+
+
+def test_trained_folder_loads_with_both_methods(trained_model_dir, tiny_config):
+    model = MiniModel.load(trained_model_dir, methods=("drc", "entangled"))
+    assert set(model.generators) == {"drc", "entangled"}
+    assert model.config == tiny_config
+    assert model.encoder.token_dim == tiny_config.token_dim
+
+
+def test_training_config_is_saved_with_the_model(trained_model_dir):
+    saved = json.loads((trained_model_dir / "training.json").read_text())
+    tiny = TrainConfig.tiny()
+    assert saved["stage2_steps"] == tiny.stage2_steps
+    assert saved["methods"] == list(tiny.methods)
+    assert saved["importance"]["enabled"] == tiny.importance.enabled
+
+
+def test_a_finished_run_resumes_without_retraining(trained_model_dir, tiny_config, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    before = {name: sha256_of(folder / name) for name in MODEL_FILES if name != "manifest.json"}
+
+    train_builtin(folder, TrainConfig.tiny(), tiny_config)
+
+    report = json.loads((folder / "checkpoints" / "training-report.json").read_text())
+    assert not {"encoder", "stage1"} & set(report["seconds"])
+    for method in TrainConfig.tiny().methods:
+        state = json.loads((folder / "checkpoints" / f"stage2-{method}.json").read_text())
+        assert state["step"] == TrainConfig.tiny().stage2_steps
+    after = {name: sha256_of(folder / name) for name in before}
+    assert after == before
+    MiniModel.load(folder, methods=("drc", "entangled"))
+
+
+def test_a_longer_run_continues_stage2_from_its_checkpoint(tiny_config, tmp_path):
+    short = dataclasses.replace(TrainConfig.tiny(), methods=("drc",), stage2_steps=2)
+    train_builtin(tmp_path, short, tiny_config)
+    longer = dataclasses.replace(short, stage2_steps=4)
+
+    train_builtin(tmp_path, longer, tiny_config)
+
+    state = json.loads((tmp_path / "checkpoints" / "stage2-drc.json").read_text())
+    assert state["step"] == 4
+    # One loss entry per finished run segment: a fresh run to step 4 would record only one.
+    assert len(state["losses"]) == 2
+
+
+def test_training_judges_into_a_model_folder_keeps_it_verifiable(trained_model_dir, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    train_judges(folder, seed=0, styles=2, steps=2)
+    assert (folder / "judges.safetensors").is_file()
+    MiniModel.load(folder)  # verifies the refreshed manifest
+
+
+def test_the_model_folder_does_not_hold_judges_trained_with_it(trained_model_dir):
+    # The judges grade the model; they are trained by their own command, never with it.
+    assert not (trained_model_dir / "judges.safetensors").exists()
+
+
+# ----------------------------------------------------------------------------- stage 1
+
+
+@pytest.fixture(scope="module")
+def stage1_setup(tiny_config):
+    torch.manual_seed(0)
+    pool = render_pool(3, seed=0)
+    encoder = drc_mini.build_encoder_net(tiny_config).eval().requires_grad_(False)
+    return Stage1Model(tiny_config), encoder, pool, encode_pool(encoder, pool)
+
+
+def run_stage1_losses(setup, seed: int = 0):
+    model, encoder, pool, tokens = setup
+    random.seed(seed)
+    styles = torch.tensor([0, 1, 2, 0, 1])
+    semantics = torch.tensor([0, 5, SEMANTICS_COUNT - 1, 3, 9])
+    return stage1_losses(
+        model, encoder, pool, tokens, styles, semantics, torch.Generator().manual_seed(seed), 0.15
+    )
+
+
+def test_stage1_losses_are_per_sample(stage1_setup):
+    for seed in range(4):  # covers both semantic-pair branches
+        swap_loss, own_loss = run_stage1_losses(stage1_setup, seed)
+        assert swap_loss.shape == (5,)
+        assert own_loss.shape == (5,)
+        assert torch.isfinite(swap_loss).all()
+        assert (swap_loss > 0).all()
+        assert (own_loss > 0).all()
+
+
+def test_stage1_trains_towers_fusion_and_decoder(stage1_setup):
+    model = stage1_setup[0]
+    model.zero_grad()
+    swap_loss, own_loss = run_stage1_losses(stage1_setup)
+    (swap_loss + own_loss).mean().backward()
+    for name in ("disentangler.style_tower", "disentangler.sem_tower", "fusion", "decoder"):
+        part = model.get_submodule(name)
+        grads = [p.grad for p in part.parameters() if p.grad is not None]
+        assert grads, name
+        assert sum(g.abs().sum() for g in grads) > 0, name
+    model.zero_grad()
+
+
+# ----------------------------------------------------------------------------- stage 2
+
+
+def fixed_batch(config: MiniConfig) -> Stage2Batch:
+    generator = torch.Generator().manual_seed(0)
+    tokens, dim = config.num_tokens, config.token_dim
+    return Stage2Batch(
+        target=torch.rand(4, 3, config.resolution, config.resolution, generator=generator) * 2 - 1,
+        history=torch.randn(4, 2, tokens, dim, generator=generator),
+        reference=torch.randn(4, tokens, dim, generator=generator),
+        partner=torch.randn(4, tokens, dim, generator=generator),
+    )
+
+
+def drc_bundle(config: MiniConfig) -> GeneratorBundle:
+    torch.manual_seed(0)
+    disentangler = drc_mini.build_disentangler(config)
+    return GeneratorBundle(*drc_mini.build_generator(config, "drc", disentangler))
+
+
+def fixed_loss(bundle: GeneratorBundle, data: Stage2Batch) -> torch.Tensor:
+    """The stage-2 loss with the same noise, timesteps and dropout every call."""
+    generator = torch.Generator().manual_seed(123)
+    return stage2_step_loss(bundle, data, TrainConfig.tiny(), generator, training_scheduler())
+
+
+def test_stage2_steps_reduce_the_loss_on_a_fixed_batch(tiny_config):
+    bundle = drc_bundle(tiny_config).train()
+    data = fixed_batch(tiny_config)
+    trainable = [p for p in bundle.parameters() if p.requires_grad]
+    optimizer = torch.optim.Adam(trainable, lr=3e-3)
+    with torch.no_grad():
+        initial = fixed_loss(bundle, data).item()
+    for _ in range(25):
+        loss = fixed_loss(bundle, data)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    with torch.no_grad():
+        final = fixed_loss(bundle, data).item()
+    assert final < 0.7 * initial
+
+
+def test_stage2_trains_unet_and_fusion_but_never_the_frozen_disentangler(tiny_config):
+    bundle = drc_bundle(tiny_config)
+    fixed_loss(bundle, fixed_batch(tiny_config)).backward()
+    conditioner = bundle.conditioner
+    assert isinstance(conditioner.disentangler, Disentangler)
+    assert all(p.grad is None for p in conditioner.disentangler.parameters())
+    for part in (bundle.unet, conditioner.fusion):
+        assert sum(p.grad.abs().sum() for p in part.parameters() if p.grad is not None) > 0
+
+
+def test_stage2_loss_is_a_scalar_mean_squared_error(tiny_config):
+    loss = fixed_loss(drc_bundle(tiny_config), fixed_batch(tiny_config))
+    assert loss.shape == ()
+    assert loss.item() > 0
+
+
+def test_unknown_method_is_rejected(tiny_config):
+    with pytest.raises(ValueError, match="unknown method"):
+        drc_mini.build_generator(tiny_config, "pixel-copy")
+
+
+def test_drc_method_needs_a_disentangler(tiny_config):
+    with pytest.raises(ValueError, match="disentangler"):
+        drc_mini.build_generator(tiny_config, "drc")
+
+
+def test_tiny_training_settings_follow_the_default_recipe_on_a_small_budget():
+    tiny, default = TrainConfig.tiny(), TrainConfig()
+    assert tiny.stage2_steps < default.stage2_steps
+    assert tiny.pool_styles < default.pool_styles
+    assert tiny.methods == default.methods
+    assert tiny.importance == default.importance
