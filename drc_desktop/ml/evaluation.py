@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from drc_desktop.core import stickers
+from drc_desktop.core.errors import ModelError
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
 from drc_desktop.ml.generator import denoise
@@ -58,8 +59,11 @@ class EvalSettings:
     methods: tuple[str, ...] = ALL_METHODS
 
 
-def load_judges(folder: Path, dim: int) -> Judges:
-    model = AttributeNet(dim)
+def load_judges(folder: Path) -> Judges:
+    """The judges saved in a model folder (``drc train judges``); ``ModelError`` if absent."""
+    if not (folder / "judges.safetensors").is_file():
+        raise ModelError(f"{folder}: no judges.safetensors (run `drc train judges --out {folder}`)")
+    model = AttributeNet()
     load_weights(folder / "judges.safetensors", {"judges": model})
     return Judges(model)
 
@@ -73,7 +77,7 @@ def evaluate(
     settings = settings or EvalSettings()
     generators = tuple(m for m in settings.methods if m in GENERATOR_METHODS)
     model = MiniModel.load(folder, methods=generators)
-    judges = load_judges(folder, model.config.token_dim)
+    judges = load_judges(folder)
     cases = held_out_cases(settings.cases)
     history = [images_to_tensor(case.history_images()) for case in cases]  # N x [6, 3, R, R]
     references = images_to_tensor([case.reference_image() for case in cases])

@@ -25,13 +25,14 @@ CHOICE_SIZES = {
     **{name: len(values) for name, values in stickers.STYLE_CHOICES.items()},
     **{name: len(values) for name, values in stickers.SEMANTIC_CHOICES.items()},
 }
+JUDGE_DIM = 64  # the judges' own width, independent of any model's config
 COLOR_VARIANCE = 0.01  # per-channel squared error of about 0.1 counts as one log-unit
 
 
 class AttributeNet(nn.Module):
     """Encoder net + attribute heads: images -> dict of predictions (see ``AttributeHeads``)."""
 
-    def __init__(self, dim: int = 64) -> None:
+    def __init__(self, dim: int = JUDGE_DIM) -> None:
         super().__init__()
         self.net = StickerEncoderNet(dim=dim)
         self.heads = AttributeHeads(dim, CHOICE_SIZES)

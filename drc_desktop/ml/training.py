@@ -594,7 +594,7 @@ def train_judges(out: Path, seed: int = 0, styles: int = 800, steps: int = 2000)
     judge_seed = seed + JUDGE_SEED_OFFSET
     _seed_all(judge_seed)
     pool = render_pool(styles, judge_seed, ALL_COMBINATIONS)
-    judges = AttributeNet(drc_mini.MiniConfig().token_dim)
+    judges = AttributeNet()
     train_attribute_net(
         judges,
         pool,

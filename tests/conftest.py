@@ -1,4 +1,4 @@
-"""Shared fixtures for the ML specifications: tiny sizes, one tiny trained model per session.
+"""Shared fixtures: tiny model sizes, one tiny trained model per session.
 
 Every test here must run in seconds on a laptop CPU, so sizes are the smallest the
 architecture accepts (GroupNorm with 8 groups needs widths divisible by 8; attention with 4

@@ -1,0 +1,173 @@
+"""The `drc compose`, `drc eval` and `drc train` commands, in-process, on a tiny trained model."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from drc_desktop import cli
+from drc_desktop.core import stickers
+from drc_desktop.ml import training
+from drc_desktop.ml.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
+from drc_desktop.ml.training import train_judges
+
+
+@pytest.fixture
+def sticker_files(tmp_path: Path) -> tuple[Path, Path]:
+    """A history folder of three stickers of one style and a reference of another style."""
+    rng = random.Random(3)
+    style = stickers.sample_style(rng)
+    history = tmp_path / "history"
+    history.mkdir()
+    for index, semantics in enumerate(stickers.ALL_SEMANTICS[:3]):
+        stickers.render(style, semantics, seed=index).save(history / f"{index}.png")
+    reference = tmp_path / "reference.png"
+    stickers.render(stickers.sample_style(rng), stickers.ALL_SEMANTICS[9]).save(reference)
+    return history, reference
+
+
+def compose(model: Path, history: Path, reference: Path, out: Path, *extra: str) -> int:
+    return cli.main(
+        ["compose", "--history", str(history), "--reference", str(reference), "--out", str(out),
+         "--steps", "2", "--model", str(model), *extra]
+    )  # fmt: skip
+
+
+def test_compose_writes_numbered_pngs_and_nothing_else(trained_model_dir, sticker_files, tmp_path):
+    history, reference = sticker_files
+    out = tmp_path / "out"
+    assert compose(trained_model_dir, history, reference, out, "--n", "3") == cli.EXIT_OK
+    assert sorted(p.name for p in out.iterdir()) == ["000.png", "001.png", "002.png"]
+    with Image.open(out / "000.png") as image:
+        assert image.size == (stickers.STICKER_SIZE, stickers.STICKER_SIZE)
+        assert image.mode == "RGB"
+
+
+def test_compose_is_deterministic_for_a_seed(trained_model_dir, sticker_files, tmp_path):
+    history, reference = sticker_files
+    for name in ("a", "b"):
+        compose(trained_model_dir, history, reference, tmp_path / name, "--n", "2", "--seed", "7")
+    compose(trained_model_dir, history, reference, tmp_path / "c", "--n", "2", "--seed", "8")
+    first = (tmp_path / "a" / "001.png").read_bytes()
+    assert first == (tmp_path / "b" / "001.png").read_bytes()
+    assert first != (tmp_path / "c" / "001.png").read_bytes()
+
+
+def test_compose_reports_rejected_history_files_and_goes_on(
+    trained_model_dir, sticker_files, tmp_path, capsys
+):
+    history, reference = sticker_files
+    (history / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    (history / "empty.jpg").write_bytes(b"")
+    status = compose(trained_model_dir, history, reference, tmp_path / "out", "--n", "1")
+    assert status == cli.EXIT_PARTIAL
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2
+    assert any("broken.png" in line for line in lines)
+    assert any("empty.jpg" in line for line in lines)
+    assert (tmp_path / "out" / "000.png").is_file()
+
+
+def test_compose_with_no_usable_history_is_one_clear_error(
+    trained_model_dir, sticker_files, tmp_path, capsys
+):
+    _, reference = sticker_files
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "notes.png").write_text("not an image")
+    status = compose(trained_model_dir, empty, reference, tmp_path / "out")
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_ERROR
+    assert "history is empty" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_compose_rejects_a_strength_outside_the_range(trained_model_dir, sticker_files, tmp_path):
+    history, reference = sticker_files
+    out = tmp_path / "out"
+    assert compose(trained_model_dir, history, reference, out, "--style-strength", "2.5") == 2
+    assert not out.exists()
+
+
+def test_compose_refuses_a_model_whose_weights_changed(trained_model_dir, sticker_files, tmp_path,
+                                                       capsys):  # fmt: skip
+    history, reference = sticker_files
+    model = tmp_path / "model"
+    shutil.copytree(trained_model_dir, model, ignore=shutil.ignore_patterns("checkpoints"))
+    with (model / "encoder.safetensors").open("r+b") as handle:
+        handle.seek(-4, 2)
+        handle.write(b"\x00\x01\x02\x03")
+    assert compose(model, history, reference, tmp_path / "out") == cli.EXIT_ERROR
+    assert "encoder.safetensors" in capsys.readouterr().err
+
+
+def test_compose_opens_no_network_socket(trained_model_dir, sticker_files, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network socket was opened")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    history, reference = sticker_files
+    assert compose(trained_model_dir, history, reference, tmp_path / "out", "--n", "1") == 0
+
+
+@pytest.fixture(scope="module")
+def judged_model_dir(trained_model_dir, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("judged") / "model"
+    shutil.copytree(trained_model_dir, folder, ignore=shutil.ignore_patterns("checkpoints"))
+    return train_judges(folder, seed=0, styles=2, steps=2)
+
+
+def test_eval_writes_a_report_with_the_documented_schema(judged_model_dir, tmp_path, capsys):
+    report_path = tmp_path / "report.json"
+    status = cli.main(
+        ["eval", "--suite", "stickers", "--out", str(report_path), "--cases", "4", "--steps", "2",
+         "--model", str(judged_model_dir)]
+    )  # fmt: skip
+    assert status == cli.EXIT_OK
+    report = json.loads(report_path.read_text())
+    assert report["schema_version"] == REPORT_SCHEMA_VERSION
+    assert report["settings"]["cases"] == 4
+    assert set(report["methods"]) == set(ALL_METHODS)
+    for result in report["methods"].values():
+        for key in ("style_accuracy", "semantic_accuracy", "collapse_rate", "history_similarity",
+                    "reference_similarity", "seconds_per_image"):  # fmt: skip
+            assert isinstance(result[key], float)
+        assert 0.0 <= result["collapse_rate"] <= 1.0
+    assert {"style_accuracy", "semantic_accuracy"} <= set(report["judges"])
+    assert "drc" in capsys.readouterr().out
+
+
+def test_eval_without_judges_says_how_to_train_them(trained_model_dir, tmp_path, capsys):
+    status = cli.main(
+        ["eval", "--suite", "stickers", "--out", str(tmp_path / "r.json"), "--cases", "2",
+         "--model", str(trained_model_dir)]
+    )  # fmt: skip
+    assert status == cli.EXIT_ERROR
+    assert "drc train judges" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, tiny_config):
+    config_class = training.TrainConfig
+
+    def tiny(seed: int = 0) -> training.TrainConfig:
+        return config_class.tiny()
+
+    monkeypatch.setattr(training, "TrainConfig", tiny)
+    original = training.train_builtin
+    monkeypatch.setattr(
+        training, "train_builtin", lambda out, config: original(out, config, tiny_config)
+    )
+    out = tmp_path / "model"
+    assert cli.main(["train", "builtin", "--out", str(out), "--no-importance-sampling"]) == 0
+    report = json.loads((out / "training.json").read_text())
+    assert report["importance"]["enabled"] is False
+    assert (out / "manifest.json").is_file()
