@@ -230,6 +230,12 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--cases", type=_positive, default=240, help="cases (default: 240)")
     evaluate.add_argument("--steps", type=_positive, default=None, help="denoising steps")
     evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument(
+        "--split",
+        choices=("held-out", "validation"),
+        default="held-out",
+        help="held-out (the reported numbers) or validation (for choosing settings)",
+    )
     evaluate.add_argument("--style-strength", type=_strength, default=1.0, metavar="X")
     evaluate.add_argument("--semantic-strength", type=_strength, default=1.0, metavar="Y")
     _add_model_options(evaluate)
@@ -248,6 +254,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         seed=args.seed,
         style_strength=args.style_strength,
         semantic_strength=args.semantic_strength,
+        split=args.split,
     )
 
     def progress(method: str, done: int, total: int) -> None:

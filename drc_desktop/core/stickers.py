@@ -28,6 +28,8 @@ from drc_desktop.core.errors import InputError
 STICKER_SIZE = 64
 _SCALE = 2  # supersampling factor
 _CANVAS = STICKER_SIZE * _SCALE
+# Facial features are drawn large so that emotions stay legible when the model works at 32x32.
+FACE_SCALE = 1.15
 
 COLOR_FIELDS = ("body", "accent", "outline", "background")
 SHAPES = ("round", "square", "cat", "bunny")
@@ -200,14 +202,14 @@ def sample_semantics(rng: random.Random) -> StickerSemantics:
 def render(style: StickerStyle, semantics: StickerSemantics, seed: int = 0) -> Image.Image:
     """Render one sticker as a ``STICKER_SIZE`` x ``STICKER_SIZE`` RGB image.
 
-    The seed moves only the jitter (position +-3 px, scale 0.92-1.04); the same inputs give
+    The seed moves only the jitter (position +-2 px, scale 0.92-1.04); the same inputs give
     identical pixels.
     """
     rng = random.Random(seed)
     scale = rng.uniform(0.92, 1.04)
-    dx, dy = rng.uniform(-3, 3) * _SCALE, rng.uniform(-3, 3) * _SCALE
-    cx, cy = _CANVAS / 2 + dx, _CANVAS / 2 + 5 * _SCALE + dy
-    radius = 17 * _SCALE * scale
+    dx, dy = rng.uniform(-2, 2) * _SCALE, rng.uniform(-2, 2) * _SCALE
+    cx, cy = _CANVAS / 2 + dx, _CANVAS / 2 + 4 * _SCALE + dy
+    radius = 19 * _SCALE * scale
     canvas = Image.new("RGB", (_CANVAS, _CANVAS), style.background)
     draw = ImageDraw.Draw(canvas)
     if semantics.action == "waving":
@@ -319,7 +321,7 @@ def _draw_face(
     draw: ImageDraw.ImageDraw, style: StickerStyle, emotion: str, cx: float, cy: float, r: float
 ) -> None:
     ink = style.outline
-    s = r / 17  # one "pixel" at output scale, relative to the body
+    s = r / 17 * FACE_SCALE  # one "pixel" at output scale, relative to the body
     stroke = max(2, round(2.5 * s))
     ex, ey = 8.5 * s, cy - 3 * s
     eyes = ((cx - ex, ey), (cx + ex, ey))
@@ -399,7 +401,7 @@ def _draw_waving_hand(
     draw: ImageDraw.ImageDraw, style: StickerStyle, cx: float, cy: float, r: float
 ) -> None:
     width = int(style.outline_width) * _SCALE
-    hx, hy, hr = cx - r * 1.32, cy - r * 0.7, r * 0.3
+    hx, hy, hr = cx - r * 1.25, cy - r * 0.72, r * 0.28
     draw.line((cx - r * 0.7, cy + r * 0.1, hx, hy), style.outline, round(hr * 1.2) + 2 * width)
     draw.line((cx - r * 0.7, cy + r * 0.1, hx, hy), style.body, round(hr * 1.2))
     draw.ellipse(

@@ -43,7 +43,9 @@ class MiniConfig:
     instruction_tokens: int = 8
     pooled_dim: int = 128
     unet_channels: tuple[int, ...] = (32, 64, 64)
-    guidance_scale: float = 2.0
+    # Guidance weight at strength 1 for each part (chosen on the validation split, docs/method.md).
+    style_guidance: float = 2.0
+    semantic_guidance: float = 2.0
     default_steps: int = 20
     encoder_identity: str = "drc-mini-encoder"
     extra: dict[str, object] = field(default_factory=dict)
@@ -169,6 +171,14 @@ class MiniModel:
             full=fusion(style, semantics),
         )
 
+    def guidance_weights(
+        self, style_strength: float, semantic_strength: float
+    ) -> tuple[float, float]:
+        """Strengths in [0, 2] (1 = default) -> the guidance weights of ``denoise``."""
+        style = check_strength("style strength", style_strength)
+        semantic = check_strength("semantic strength", semantic_strength)
+        return self.config.style_guidance * style, self.config.semantic_guidance * semantic
+
     @torch.no_grad()
     def generate(
         self,
@@ -193,20 +203,18 @@ class MiniModel:
             raise ModelError("the history is empty: give at least one image of the style")
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
-        style_strength = check_strength("style strength", style_strength)
-        semantic_strength = check_strength("semantic strength", semantic_strength)
         steps = steps or self.config.default_steps
         generator = torch.Generator().manual_seed(seed)
         history_tokens = self.encode_images(history).tokens[None].expand(n, -1, -1, -1)
         reference_tokens, partner_tokens = self.reference_variants(reference, n, generator)
         inputs = self.guidance_inputs(method, history_tokens, reference_tokens, partner_tokens)
         unet, _ = self.generators[method]
-        scale = self.config.guidance_scale
+        style_weight, semantic_weight = self.guidance_weights(style_strength, semantic_strength)
         for step, images in denoise(
             unet,
             inputs,
-            style_weight=scale * style_strength,
-            semantic_weight=scale * semantic_strength,
+            style_weight=style_weight,
+            semantic_weight=semantic_weight,
             steps=steps,
             generator=generator,
         ):

@@ -41,11 +41,13 @@ from drc_desktop.ml.sticker_data import (
     EvalCase,
     held_out_cases,
     images_to_tensor,
+    validation_cases,
 )
 
 REPORT_SCHEMA_VERSION = 1
 GENERATOR_METHODS = ("drc", "entangled")
 ALL_METHODS = (*GENERATOR_METHODS, "reference_only")
+SPLITS = {"held-out": held_out_cases, "validation": validation_cases}
 
 
 @dataclass
@@ -56,6 +58,7 @@ class EvalSettings:
     style_strength: float = 1.0
     semantic_strength: float = 1.0
     batch: int = 60
+    split: str = "held-out"  # or "validation" (for choosing settings)
     methods: tuple[str, ...] = ALL_METHODS
 
 
@@ -78,7 +81,9 @@ def evaluate(
     generators = tuple(m for m in settings.methods if m in GENERATOR_METHODS)
     model = MiniModel.load(folder, methods=generators)
     judges = load_judges(folder)
-    cases = held_out_cases(settings.cases)
+    if settings.split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {settings.split!r}")
+    cases = SPLITS[settings.split](settings.cases)
     history = [images_to_tensor(case.history_images()) for case in cases]  # N x [6, 3, R, R]
     references = images_to_tensor([case.reference_image() for case in cases])
     targets = images_to_tensor([case.target_image() for case in cases])
@@ -91,7 +96,8 @@ def evaluate(
             "steps": settings.steps or model.config.default_steps,
             "model": str(folder),
             "device": str(model.device),
-            "guidance_scale": model.config.guidance_scale,
+            "style_guidance": model.config.style_guidance,
+            "semantic_guidance": model.config.semantic_guidance,
         },
         "judges": judge_accuracy(judges, cases, targets),
         "methods": {},
@@ -122,7 +128,9 @@ def generate_outputs(
 ) -> torch.Tensor:
     """One image per case, ``[N, 3, R, R]`` in [0, 1], batched."""
     unet, _ = model.generators[method]
-    scale = model.config.guidance_scale
+    style_weight, semantic_weight = model.guidance_weights(
+        settings.style_strength, settings.semantic_strength
+    )
     steps = settings.steps or model.config.default_steps
     outputs = []
     total = len(history)
@@ -142,8 +150,8 @@ def generate_outputs(
             for _, images in denoise(
                 unet,
                 inputs,
-                style_weight=scale * settings.style_strength,
-                semantic_weight=scale * settings.semantic_strength,
+                style_weight=style_weight,
+                semantic_weight=semantic_weight,
                 steps=steps,
                 generator=generator,
             ):

@@ -7,10 +7,11 @@ schedule and sampled with DPM-Solver++.
 
 **Strengths** (one documented range, reused by the diffusers backend): ``style_strength`` and
 ``semantic_strength`` are in [0, 2]; 0 ignores that part, 1 is the default, 2 doubles its
-guidance. With ``G = guidance_scale`` (model config) the prediction is compositional
-classifier-free guidance over three conditions (no part, style only, style + semantics):
+guidance. With ``G_style``, ``G_sem`` the model's guidance weights at strength 1 (its config),
+the prediction is compositional classifier-free guidance over three conditions (no part,
+style only, style + semantics):
 
-    v = v(∅,∅) + G·s_style·(v(s,∅) − v(∅,∅)) + G·s_sem·(v(s,m) − v(s,∅))
+    v = v(∅,∅) + G_style·s_style·(v(s,∅) − v(∅,∅)) + G_sem·s_sem·(v(s,m) − v(s,∅))
 """
 
 from __future__ import annotations

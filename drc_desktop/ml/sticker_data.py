@@ -44,6 +44,7 @@ TRAIN_COMBINATIONS = tuple(c for c in ALL_COMBINATIONS if c not in HELD_OUT_COMB
 
 # Random streams: training pools, judges and the held-out split never share one.
 HELD_OUT_SEED = 90_210
+VALIDATION_SEED = 31_337  # for choosing settings (guidance); never the held-out split
 JUDGE_SEED_OFFSET = 7_000_000
 
 
@@ -137,10 +138,25 @@ def held_out_cases(count: int = 240, history_size: int = 6, distractors: int = 3
     palettes are new. History semantics are distinct and never equal the target semantics, so
     copying a history image's semantics is detectable (guidance collapse, DESIGN.md §2).
     """
-    rng = random.Random(HELD_OUT_SEED)
+    return _cases(HELD_OUT_SEED, count, history_size, distractors, held_out_share=True)
+
+
+def validation_cases(
+    count: int = 120, history_size: int = 6, distractors: int = 3
+) -> list[EvalCase]:
+    """Cases like the held-out split's but with training combinations and their own palettes:
+    the split on which settings such as the guidance weights are chosen."""
+    return _cases(VALIDATION_SEED, count, history_size, distractors, held_out_share=False)
+
+
+def _cases(
+    seed: int, count: int, history_size: int, distractors: int, held_out_share: bool
+) -> list[EvalCase]:
+    rng = random.Random(seed)
     cases = []
     for index in range(count):
-        combos = HELD_OUT_COMBINATIONS if index % 2 == 0 else TRAIN_COMBINATIONS
+        use_held_out = held_out_share and index % 2 == 0
+        combos = HELD_OUT_COMBINATIONS if use_held_out else TRAIN_COMBINATIONS
         style = stickers.sample_style(rng, combos)
         others = [stickers.sample_style(rng, ALL_COMBINATIONS) for _ in range(1 + distractors)]
         target = stickers.sample_semantics(rng)

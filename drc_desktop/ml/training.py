@@ -62,7 +62,7 @@ class TrainConfig:
     attribute_batch: int = 128
     stage1_steps: int = 1500
     stage1_batch: int = 128
-    stage2_steps: int = 3000
+    stage2_steps: int = 4000
     stage2_batch: int = 32
     stage2_lr: float = 6e-4
     drop_style: float = 0.15
