@@ -13,6 +13,7 @@ A drc-mini folder (``resources/models/drc-mini/``) holds:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -148,14 +149,13 @@ class MiniModel:
 
     @torch.no_grad()
     def reference_variants(
-        self, reference: Image.Image, count: int, generator: torch.Generator
+        self, references: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Tokens of ``count`` semantic-preserving variants of the reference and of a partner
-        variant for each: two ``[count, 16, 64]`` tensors."""
-        image = images_to_tensor([reference]).expand(2 * count, -1, -1, -1)
-        variants = augment_semantics_preserving(image, generator).to(self.device)
-        tokens = self.encoder.encode(variants).tokens
-        return tokens[:count], tokens[count:]
+        """Tokens of one semantic-preserving variant of each reference ``[B, 3, R, R]`` and of
+        a second, partner variant: two ``[B, 16, 64]`` tensors."""
+        variants = augment_semantics_preserving(torch.cat([references, references]), generator)
+        tokens = self.encoder.encode(variants.to(self.device)).tokens
+        return tokens[: len(references)], tokens[len(references) :]
 
     def guidance_inputs(
         self, method: str, history: torch.Tensor, reference: torch.Tensor, partner: torch.Tensor
@@ -206,19 +206,35 @@ class MiniModel:
         steps = steps or self.config.default_steps
         generator = torch.Generator().manual_seed(seed)
         history_tokens = self.encode_images(history).tokens[None].expand(n, -1, -1, -1)
-        reference_tokens, partner_tokens = self.reference_variants(reference, n, generator)
+        references = images_to_tensor([reference]).expand(n, -1, -1, -1)
+        for step, images in self.sample(
+            method, history_tokens, references, generator=generator, steps=steps,
+            style_strength=style_strength, semantic_strength=semantic_strength,
+        ):  # fmt: skip
+            yield step, steps, None if images is None else tensor_to_images(images)
+
+    @torch.no_grad()
+    def sample(
+        self,
+        method: str,
+        history_tokens: torch.Tensor,
+        references: torch.Tensor,
+        *,
+        generator: torch.Generator,
+        steps: int,
+        style_strength: float = 1.0,
+        semantic_strength: float = 1.0,
+    ) -> Iterator[tuple[int, torch.Tensor | None]]:
+        """The batched core of ``generate``: history tokens ``[B, N, T, D]`` and reference
+        images ``[B, 3, R, R]`` -> ``denoise``'s progress and images ``[B, 3, R, R]``."""
+        reference_tokens, partner_tokens = self.reference_variants(references, generator)
         inputs = self.guidance_inputs(method, history_tokens, reference_tokens, partner_tokens)
         unet, _ = self.generators[method]
         style_weight, semantic_weight = self.guidance_weights(style_strength, semantic_strength)
-        for step, images in denoise(
-            unet,
-            inputs,
-            style_weight=style_weight,
-            semantic_weight=semantic_weight,
-            steps=steps,
-            generator=generator,
-        ):
-            yield step, steps, None if images is None else tensor_to_images(images)
+        yield from denoise(
+            unet, inputs, style_weight=style_weight, semantic_weight=semantic_weight,
+            steps=steps, generator=generator,
+        )  # fmt: skip
 
 
 def tensor_to_images(images: torch.Tensor) -> list[Image.Image]:

@@ -31,9 +31,7 @@ import torch.nn.functional as F
 
 from drc_desktop.core import stickers
 from drc_desktop.core.errors import ModelError
-from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
-from drc_desktop.ml.generator import denoise
 from drc_desktop.ml.judges import AttributeNet, Judges
 from drc_desktop.ml.model_files import load_weights
 from drc_desktop.ml.sticker_data import (
@@ -127,10 +125,6 @@ def generate_outputs(
     progress: Callable[[str, int, int], None] | None,
 ) -> torch.Tensor:
     """One image per case, ``[N, 3, R, R]`` in [0, 1], batched."""
-    unet, _ = model.generators[method]
-    style_weight, semantic_weight = model.guidance_weights(
-        settings.style_strength, settings.semantic_strength
-    )
     steps = settings.steps or model.config.default_steps
     outputs = []
     total = len(history)
@@ -141,22 +135,12 @@ def generate_outputs(
             history_tokens = torch.stack(
                 [model.encoder.encode(h.to(model.device)).tokens for h in history[start:stop]]
             )
-            batch = references[start:stop]
-            variants = augment_semantics_preserving(torch.cat([batch, batch]), generator)
-            tokens = model.encoder.encode(variants.to(model.device)).tokens
-            inputs = model.guidance_inputs(
-                method, history_tokens, tokens[: stop - start], tokens[stop - start :]
-            )
-            for _, images in denoise(
-                unet,
-                inputs,
-                style_weight=style_weight,
-                semantic_weight=semantic_weight,
-                steps=steps,
-                generator=generator,
-            ):
-                if images is not None:
-                    outputs.append(images.cpu())
+        for _, images in model.sample(
+            method, history_tokens, references[start:stop], generator=generator, steps=steps,
+            style_strength=settings.style_strength, semantic_strength=settings.semantic_strength,
+        ):  # fmt: skip
+            if images is not None:
+                outputs.append(images.cpu())
         if progress is not None:
             progress(method, stop, total)
     return torch.cat(outputs)

@@ -14,6 +14,7 @@ from drc_desktop.ml.sticker_data import (
     held_out_cases,
     render_pool,
     style_vector,
+    validation_cases,
 )
 
 COUNT, HISTORY = 24, 4
@@ -87,3 +88,13 @@ def test_style_vector_is_colours_then_choice_indices():
     assert list(vector[:3]) == [1.0, 0.0, 0.0]
     assert list(vector[9:12]) == [1.0, 1.0, 1.0]
     assert list(vector[12:]) == [2.0, 1.0, 3.0]
+
+
+def test_validation_split_uses_only_training_combinations_and_its_own_palettes():
+    validation = validation_cases(20)
+    held_out = held_out_cases(20)
+    assert len(validation) == 20
+    assert all(case.style.combination in TRAIN_COMBINATIONS for case in validation)
+    held_out_palettes = {case.style.body for case in held_out}
+    assert not held_out_palettes & {case.style.body for case in validation}
+    assert validation == validation_cases(20)

@@ -1,0 +1,81 @@
+"""Choose drc-mini's guidance weights on the validation split (never the held-out split).
+
+For each (style_guidance, semantic_guidance) pair, evaluates the ``drc`` method on
+``validation_cases`` and scores ``style_accuracy + semantic_accuracy - collapse_rate``. Prints
+one JSON object with every result and the best pair; ``--write`` stores the best pair in the
+model folder's config.json and refreshes its manifest.
+
+    PYTHONPATH=. python benchmarks/choose_guidance.py --model resources/models/drc-mini --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniConfig
+from drc_desktop.ml.evaluation import EvalSettings, evaluate
+from drc_desktop.ml.model_files import CONFIG, write_manifest
+
+GRID = ((2.0, 2.0), (2.0, 3.0), (2.0, 4.0), (3.0, 4.0), (2.0, 5.0))
+
+
+def with_guidance(folder: Path, style: float, semantic: float) -> None:
+    config = MiniConfig.from_file(folder / CONFIG)
+    config = dataclasses.replace(config, style_guidance=style, semantic_guidance=semantic)
+    (folder / CONFIG).write_text(config.to_json())
+    write_manifest(folder)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=BUILTIN_MODEL_DIR)
+    parser.add_argument("--cases", type=int, default=80)
+    parser.add_argument("--write", action="store_true", help="store the best pair in the model")
+    args = parser.parse_args()
+    torch.set_flush_denormal(True)
+    results = []
+    with tempfile.TemporaryDirectory() as scratch:
+        trial = Path(scratch) / "model"
+        shutil.copytree(args.model, trial, ignore=shutil.ignore_patterns("checkpoints"))
+        for style, semantic in GRID:
+            with_guidance(trial, style, semantic)
+            settings = EvalSettings(cases=args.cases, methods=("drc",), split="validation")
+            scores = evaluate(trial, settings)["methods"]["drc"]
+            score = scores["style_accuracy"] + scores["semantic_accuracy"] - scores["collapse_rate"]
+            results.append(
+                {
+                    "style_guidance": style,
+                    "semantic_guidance": semantic,
+                    "score": round(score, 4),
+                    **{k: v for k, v in scores.items() if not isinstance(v, dict)},
+                }
+            )
+            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    best = max(results, key=lambda r: r["score"])
+    if args.write:
+        with_guidance(args.model, best["style_guidance"], best["semantic_guidance"])
+    print(
+        json.dumps(
+            {
+                "split": "validation",
+                "cases": args.cases,
+                "results": results,
+                "best": best,
+                "written": args.write,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
