@@ -191,7 +191,7 @@ class MiniModel:
         style_strength: float = 1.0,
         semantic_strength: float = 1.0,
         method: str = "drc",
-    ):
+    ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
         """Personalized images: the history's style with the reference's semantics.
 
         A generator: yields ``(step, total, None)`` per denoising step and finally
