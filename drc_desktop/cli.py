@@ -18,6 +18,7 @@ from pathlib import Path
 
 from drc_desktop import __version__
 from drc_desktop.core import stickers
+from drc_desktop.core.composition import DEVICE_CHOICES, EVAL_CASES, STRENGTH_RANGE
 from drc_desktop.core.errors import DrcError, InputError
 from drc_desktop.core.images import encode_png
 
@@ -108,8 +109,9 @@ def _cmd_stickers_render(args: argparse.Namespace) -> int:
 
 def _strength(text: str) -> float:
     value = float(text)
-    if not 0.0 <= value <= 2.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2, got {text}")
+    low, high = STRENGTH_RANGE
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}, got {text}")
     return value
 
 
@@ -130,7 +132,7 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--device",
-        choices=("auto", "cpu", "cuda", "mps"),
+        choices=DEVICE_CHOICES,
         default="auto",
         help="where to run (default: auto = GPU when present)",
     )
@@ -179,12 +181,19 @@ def _cmd_compose(args: argparse.Namespace) -> int:
     from drc_desktop.core.images import collect_image_files, read_image
 
     history, rejected = [], 0
-    for path in collect_image_files(args.history):
+    for given in args.history:
         try:
-            history.append(read_image(path))
-        except ImageError as exc:
+            paths = collect_image_files([given])
+        except InputError as exc:  # a path that does not exist is one rejected entry
             print(f"rejected: {exc}", file=sys.stderr)
             rejected += 1
+            continue
+        for path in paths:
+            try:
+                history.append(read_image(path))
+            except ImageError as exc:
+                print(f"rejected: {exc}", file=sys.stderr)
+                rejected += 1
     if not history:
         raise InputError("the history is empty: no usable image among the --history paths")
     reference = read_image(args.reference)
@@ -227,7 +236,9 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
     )
     evaluate.add_argument("--suite", choices=("stickers",), required=True)
     evaluate.add_argument("--out", type=Path, required=True, metavar="REPORT.json")
-    evaluate.add_argument("--cases", type=_positive, default=240, help="cases (default: 240)")
+    evaluate.add_argument(
+        "--cases", type=_positive, default=EVAL_CASES, help=f"cases (default: {EVAL_CASES})"
+    )
     evaluate.add_argument("--steps", type=_positive, default=None, help="denoising steps")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument(
@@ -247,8 +258,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR
     from drc_desktop.ml.evaluation import EvalSettings, evaluate
 
-    resolve_device(args.device)
+    if not args.out.parent.is_dir():
+        raise InputError(f"{args.out}: its folder does not exist")
     settings = EvalSettings(
+        device=str(resolve_device(args.device)),
         cases=args.cases,
         steps=args.steps,
         seed=args.seed,

@@ -1,8 +1,9 @@
 """``python3 installer/dev.py demo``: the main job, headless, on the built-in model.
 
 Builds a few demo "users" from the sticker renderer (a history of 6 stickers each, in one
-style the model never saw), generates personalized images for several references (other
-styles, other semantics) and writes the PNGs and a contact sheet to ``out/demo/``:
+style with a palette the model never saw), generates personalized images for several
+references (other styles, other semantics) and writes the PNGs and a contact sheet to
+``out/demo/``:
 one row per (user, reference): history | reference | outputs.
 """
 

@@ -25,6 +25,8 @@ METHODS = ("drc", "entangled")
 
 
 class DRCConditioner(nn.Module):
+    """DRC: the frozen towers give the parts; only the fusion network is trained in stage 2."""
+
     def __init__(self, disentangler: Disentangler, fusion: FusionNetwork) -> None:
         super().__init__()
         self.disentangler = disentangler.requires_grad_(False)
@@ -39,6 +41,8 @@ class DRCConditioner(nn.Module):
 
 
 class EntangledConditioner(nn.Module):
+    """Baseline: linear projections of the mean history tokens and the reference tokens."""
+
     def __init__(self, token_dim: int, dim: int, fusion: FusionNetwork) -> None:
         super().__init__()
         self.history_in = nn.Sequential(nn.Linear(token_dim, dim), nn.LayerNorm(dim))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from drc_desktop.core.composition import DEVICE_CHOICES
 from drc_desktop.core.errors import InputError
-
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
 def resolve_device(name: str = "auto") -> torch.device:

@@ -13,14 +13,14 @@ A drc-mini folder (``resources/models/drc-mini/``) holds:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 from PIL import Image
 
-from drc_desktop.core.errors import ModelError
+from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
 from drc_desktop.ml.disentangler import Disentangler
@@ -158,17 +158,25 @@ class MiniModel:
         return tokens[: len(references)], tokens[len(references) :]
 
     def guidance_inputs(
-        self, method: str, history: torch.Tensor, reference: torch.Tensor, partner: torch.Tensor
+        self,
+        method: str,
+        history: torch.Tensor,
+        reference: torch.Tensor,
+        partner: torch.Tensor,
+        use_style: bool = True,
     ) -> GuidanceInputs:
         """Instructions for (∅,∅), (s,∅), (s,m); history ``[B, N, T, D]``, reference and
-        partner ``[B, T, D]``."""
+        partner ``[B, T, D]``. With ``use_style=False`` (style strength 0) the style part is
+        left out everywhere, so the semantic direction ``(∅,m) − (∅,∅)`` carries no style."""
         _, conditioner = self.generators[method]
         style, semantics = conditioner.parts(history, reference, partner)
+        style_or_none = style if use_style else None
         fusion = conditioner.fusion
+        batch = style.shape[0]
         return GuidanceInputs(
-            unconditional=fusion(None, None, batch=style.shape[0]),
-            style_only=fusion(style, None),
-            full=fusion(style, semantics),
+            unconditional=fusion(None, None, batch=batch),
+            style_only=fusion(style_or_none, None, batch=batch),
+            full=fusion(style_or_none, semantics),
         )
 
     def guidance_weights(
@@ -191,16 +199,22 @@ class MiniModel:
         style_strength: float = 1.0,
         semantic_strength: float = 1.0,
         method: str = "drc",
+        should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
         """Personalized images: the history's style with the reference's semantics.
 
         A generator: yields ``(step, total, None)`` per denoising step and finally
         ``(total, total, images)`` with ``n`` RGB images at the model resolution. Each output
         uses its own semantic-preserving variant of the reference. Deterministic for a seed
-        and device.
+        and device. Stops without images when ``should_stop()`` turns true (checked after
+        every step).
+
+        Raises:
+            InputError: the history is empty.
+            ValueError: ``n`` < 1 or a strength outside ``STRENGTH_RANGE``.
         """
         if not history:
-            raise ModelError("the history is empty: give at least one image of the style")
+            raise InputError("the history is empty: give at least one image of the style")
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         steps = steps or self.config.default_steps
@@ -210,6 +224,7 @@ class MiniModel:
         for step, images in self.sample(
             method, history_tokens, references, generator=generator, steps=steps,
             style_strength=style_strength, semantic_strength=semantic_strength,
+            should_stop=should_stop,
         ):  # fmt: skip
             yield step, steps, None if images is None else tensor_to_images(images)
 
@@ -224,16 +239,19 @@ class MiniModel:
         steps: int,
         style_strength: float = 1.0,
         semantic_strength: float = 1.0,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[tuple[int, torch.Tensor | None]]:
         """The batched core of ``generate``: history tokens ``[B, N, T, D]`` and reference
         images ``[B, 3, R, R]`` -> ``denoise``'s progress and images ``[B, 3, R, R]``."""
-        reference_tokens, partner_tokens = self.reference_variants(references, generator)
-        inputs = self.guidance_inputs(method, history_tokens, reference_tokens, partner_tokens)
-        unet, _ = self.generators[method]
         style_weight, semantic_weight = self.guidance_weights(style_strength, semantic_strength)
+        reference_tokens, partner_tokens = self.reference_variants(references, generator)
+        inputs = self.guidance_inputs(
+            method, history_tokens, reference_tokens, partner_tokens, use_style=style_weight > 0
+        )
+        unet, _ = self.generators[method]
         yield from denoise(
             unet, inputs, style_weight=style_weight, semantic_weight=semantic_weight,
-            steps=steps, generator=generator,
+            steps=steps, generator=generator, should_stop=should_stop,
         )  # fmt: skip
 
 

@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from drc_desktop.core import stickers
+from drc_desktop.core.composition import EVAL_CASES
 from drc_desktop.core.errors import ModelError
 from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
 from drc_desktop.ml.judges import AttributeNet, Judges
@@ -50,13 +51,16 @@ SPLITS = {"held-out": held_out_cases, "validation": validation_cases}
 
 @dataclass
 class EvalSettings:
-    cases: int = 240
+    """Everything that affects a report (saved in its ``settings``)."""
+
+    cases: int = EVAL_CASES
     steps: int | None = None
     seed: int = 0
     style_strength: float = 1.0
     semantic_strength: float = 1.0
     batch: int = 60
     split: str = "held-out"  # or "validation" (for choosing settings)
+    device: str = "cpu"
     methods: tuple[str, ...] = ALL_METHODS
 
 
@@ -77,8 +81,8 @@ def evaluate(
     """Run the suite and return the report (see the module docstring for its schema)."""
     settings = settings or EvalSettings()
     generators = tuple(m for m in settings.methods if m in GENERATOR_METHODS)
-    model = MiniModel.load(folder, methods=generators)
-    judges = load_judges(folder)
+    model = MiniModel.load(folder, methods=generators).to(settings.device)
+    judges = load_judges(folder)  # judges run on the CPU: they are small
     if settings.split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {settings.split!r}")
     cases = SPLITS[settings.split](settings.cases)
@@ -165,6 +169,8 @@ def score_outputs(
     history: list[torch.Tensor],
     references: torch.Tensor,
 ) -> CaseScores:
+    """Judge N outputs ``[N, 3, R, R]`` against their cases (history ``N x [6, 3, R, R]``,
+    references ``[N, 3, R, R]``)."""
     predictions = judges.predict(outputs)
     candidates = [[c.style, c.reference_style, *c.distractor_styles] for c in cases]
     choice = judges.style_scores(predictions, candidates).argmax(dim=1)
@@ -190,9 +196,11 @@ def score_outputs(
     )
 
 
-def summarize(scores: CaseScores, mask: torch.Tensor) -> dict[str, float]:
-    def mean(values: torch.Tensor) -> float:
-        return round(values[mask].float().mean().item(), 4) if mask.any() else float("nan")
+def summarize(scores: CaseScores, mask: torch.Tensor) -> dict[str, float | None]:
+    """Means over the cases in ``mask``; ``None`` (JSON null) when it selects no case."""
+
+    def mean(values: torch.Tensor) -> float | None:
+        return round(values[mask].float().mean().item(), 4) if mask.any() else None
 
     collapse = scores.style_is_reference | scores.semantics_from_history
     return {

@@ -22,10 +22,8 @@ from dataclasses import dataclass
 import torch
 from diffusers import DDPMScheduler, DPMSolverMultistepScheduler, UNet2DConditionModel
 
+from drc_desktop.core.composition import STRENGTH_RANGE
 from drc_desktop.ml.fusion import LatentInstruction
-
-STRENGTH_RANGE = (0.0, 2.0)
-DEFAULT_STRENGTH = 1.0
 
 SCHEDULE = {
     "num_train_timesteps": 1000,

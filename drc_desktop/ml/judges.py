@@ -42,11 +42,14 @@ class AttributeNet(nn.Module):
 
 
 class Judges:
+    """Frozen ``AttributeNet`` with the two verdicts used by ``drc eval``."""
+
     def __init__(self, model: AttributeNet) -> None:
         self.model = model.eval().requires_grad_(False)
 
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Images ``[B, 3, 32, 32]`` in [0, 1] -> ``colors`` ``[B, 12]`` and logits per field."""
         return self.model(images)
 
     @staticmethod

@@ -40,8 +40,17 @@ def save_weights(path: Path, modules: dict[str, nn.Module]) -> None:
 
 
 def load_weights(path: Path, modules: dict[str, nn.Module]) -> None:
-    """Load modules saved by ``save_weights``; every key must match (strict)."""
-    tensors = load_file(str(path))
+    """Load modules saved by ``save_weights``; every key must match (strict).
+
+    Raises:
+        ModelError: the file is missing or unreadable, or its tensors do not fit the modules.
+    """
+    if not path.is_file():
+        raise ModelError(f"{path}: weights file is missing")
+    try:
+        tensors = load_file(str(path))
+    except Exception as error:  # safetensors raises its own error types for corrupt files
+        raise ModelError(f"{path}: not a readable safetensors file ({error})") from None
     for name, module in modules.items():
         prefix = f"{name}."
         state = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}

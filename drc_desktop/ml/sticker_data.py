@@ -19,6 +19,7 @@ import torch
 from PIL import Image
 
 from drc_desktop.core import stickers
+from drc_desktop.core.composition import EVAL_CASES
 from drc_desktop.core.stickers import StickerSemantics, StickerStyle
 
 MODEL_RESOLUTION = 32
@@ -131,7 +132,9 @@ class EvalCase:
         return stickers.render(self.style, self.target_semantics, seed=self.seed + 200)
 
 
-def held_out_cases(count: int = 240, history_size: int = 6, distractors: int = 3) -> list[EvalCase]:
+def held_out_cases(
+    count: int = EVAL_CASES, history_size: int = 6, distractors: int = 3
+) -> list[EvalCase]:
     """The fixed held-out evaluation split.
 
     Half the cases use a held-out (shape, width, fill) combination for the user's style; all

@@ -27,11 +27,13 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from diffusers import DDPMScheduler
 from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm.auto import tqdm
 
 from drc_desktop.core import stickers
+from drc_desktop.core.errors import InputError
 from drc_desktop.ml import drc_mini
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.disentangler import Disentangler
@@ -380,8 +382,10 @@ def stage2_step_loss(
     data: Stage2Batch,
     train: TrainConfig,
     generator: torch.Generator,
-    scheduler,
+    scheduler: DDPMScheduler,
 ) -> torch.Tensor:
+    """The stage-2 loss of one batch: v-prediction MSE under per-sample condition dropout
+    (style part and semantic part each dropped with their ``TrainConfig`` probability)."""
     b = data.target.shape[0]
     conditioner = bundle.conditioner
     style, semantics = conditioner.parts(data.history, data.reference, data.partner)
@@ -497,6 +501,22 @@ def train_stage2(
 # ------------------------------------------------------------------ orchestration
 
 
+def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.MiniConfig) -> None:
+    """Checkpoints are reused only by the settings that made them (``InputError`` otherwise);
+    the stage-2 step count and checkpoint interval may change (to extend a training)."""
+    settings = _jsonable(asdict(train))
+    for extendable in ("stage2_steps", "checkpoint_every"):
+        settings.pop(extendable)
+    recipe = json.dumps({"train": settings, "model": _jsonable(asdict(config))}, sort_keys=True)
+    stamp = checkpoints / "recipe.json"
+    if stamp.is_file() and stamp.read_text() != recipe:
+        raise InputError(
+            f"{checkpoints}: these checkpoints were made with other training settings; "
+            "use another --out folder (or delete it) to train with these"
+        )
+    stamp.write_text(recipe)
+
+
 def train_builtin(
     out: Path,
     train: TrainConfig | None = None,
@@ -508,6 +528,7 @@ def train_builtin(
     torch.set_flush_denormal(True)
     checkpoints = out / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
+    _check_resumable(checkpoints, train, config)
     report: dict[str, object] = {"train_config": _jsonable(asdict(train)), "seconds": {}}
     generator = _seed_all(train.seed)
     started = time.perf_counter()

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from PIL import Image
 
-from drc_desktop.core.errors import ModelError
+from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
 from drc_desktop.ml.sticker_data import held_out_cases
 
@@ -59,7 +59,7 @@ def test_default_step_count_comes_from_the_config(trained_model, case):
 
 
 def test_empty_history_is_a_model_error(trained_model, case):
-    with pytest.raises(ModelError, match="history is empty"):
+    with pytest.raises(InputError, match="history is empty"):
         list(trained_model.generate([], case.reference_image(), n=1, steps=1))
 
 
