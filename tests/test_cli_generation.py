@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,8 @@ from drc_desktop.core import stickers
 from drc_desktop.ml import training
 from drc_desktop.ml.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
 from drc_desktop.ml.training import train_judges
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -171,3 +176,50 @@ def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, ti
     report = json.loads((out / "training.json").read_text())
     assert report["importance"]["enabled"] is False
     assert (out / "manifest.json").is_file()
+
+
+def test_compose_reports_a_missing_history_path_and_goes_on(
+    trained_model_dir, sticker_files, tmp_path, capsys
+):
+    history, reference = sticker_files
+    out = tmp_path / "out"
+    status = cli.main(
+        ["compose", "--history", str(history), str(tmp_path / "gone"), "--reference",
+         str(reference), "--out", str(out), "--n", "1", "--steps", "2", "--model",
+         str(trained_model_dir)]
+    )  # fmt: skip
+    assert status == cli.EXIT_PARTIAL
+    assert "gone" in capsys.readouterr().err
+    assert (out / "000.png").is_file()
+
+
+def test_a_compose_run_opens_no_socket_and_writes_only_its_outputs(
+    trained_model_dir, sticker_files, tmp_path
+):
+    """The whole process, imports included, with sockets disabled; every file it wrote is
+    looked at (DESIGN.md §4: no network, no stray copies of history images)."""
+    history, reference = sticker_files
+    home = tmp_path / "home"
+    (home / "tmp").mkdir(parents=True)
+    out = home / "out"
+    program = (
+        "import socket, sys\n"
+        "def refuse(*a, **k): raise SystemExit('a network socket was opened')\n"
+        "socket.socket = refuse\nsocket.create_connection = refuse\n"
+        "from drc_desktop.cli import main\n"
+        f"sys.exit(main(['compose', '--history', {str(history)!r}, '--reference', "
+        f"{str(reference)!r}, '--out', {str(out)!r}, '--n', '2', '--steps', '2', "
+        f"'--model', {str(trained_model_dir)!r}]))\n"
+    )
+    environment = {
+        **os.environ,
+        "HOME": str(home),
+        "TMPDIR": str(home / "tmp"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    done = subprocess.run([sys.executable, "-c", program], cwd=home, env=environment,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+    assert written == ["out/000.png", "out/001.png"]

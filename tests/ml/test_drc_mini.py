@@ -102,3 +102,17 @@ def test_an_invalid_config_is_a_model_error(tmp_path):
     path.write_text('{"resolution": 32}')
     with pytest.raises(ModelError, match="not a valid drc-mini config"):
         MiniConfig.from_file(path)
+
+
+def test_style_strength_zero_leaves_the_style_out_of_every_condition(trained_model, case):
+    history = trained_model.encode_images(case.history_images()).tokens[None]
+    reference = trained_model.encode_images([case.reference_image()]).tokens
+    inputs = trained_model.guidance_inputs("drc", history, reference, reference, use_style=False)
+    assert inputs.style_only.tokens.equal(inputs.unconditional.tokens)
+    with_style = trained_model.guidance_inputs("drc", history, reference, reference)
+    assert not with_style.style_only.tokens.equal(with_style.unconditional.tokens)
+
+
+def test_generation_stops_when_asked(trained_model, case):
+    steps = run(trained_model, case, should_stop=lambda: True)
+    assert steps == []

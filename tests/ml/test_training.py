@@ -11,6 +11,7 @@ import shutil
 import pytest
 import torch
 
+from drc_desktop.core.errors import InputError
 from drc_desktop.ml import drc_mini
 from drc_desktop.ml.disentangler import Disentangler
 from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
@@ -225,3 +226,11 @@ def test_tiny_training_settings_follow_the_default_recipe_on_a_small_budget():
     assert tiny.pool_styles < default.pool_styles
     assert tiny.methods == default.methods
     assert tiny.importance == default.importance
+
+
+def test_resuming_with_other_settings_is_refused(trained_model_dir, tiny_config, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    other_seed = dataclasses.replace(TrainConfig.tiny(), seed=5)
+    with pytest.raises(InputError, match="other training settings"):
+        train_builtin(folder, other_seed, tiny_config)
