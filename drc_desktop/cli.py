@@ -299,6 +299,7 @@ def _add_train_commands(commands: argparse._SubParsersAction) -> None:
     )
     builtin.add_argument("--out", type=Path, required=True, metavar="DIR")
     builtin.add_argument("--seed", type=int, default=0)
+    builtin.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     builtin.add_argument(
         "--no-importance-sampling",
         action="store_true",
@@ -312,23 +313,26 @@ def _add_train_commands(commands: argparse._SubParsersAction) -> None:
     )
     judges.add_argument("--out", type=Path, required=True, metavar="DIR")
     judges.add_argument("--seed", type=int, default=0)
+    judges.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     judges.set_defaults(handler=_cmd_train_judges)
 
 
 def _cmd_train_builtin(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.devices import resolve_device
     from drc_desktop.ml.training import TrainConfig, train_builtin
 
     config = TrainConfig(seed=args.seed)
     config.importance.enabled = not args.no_importance_sampling
-    train_builtin(args.out, config)
+    train_builtin(args.out, config, device=resolve_device(args.device))
     print(f"model: {args.out}")
     return EXIT_OK
 
 
 def _cmd_train_judges(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.devices import resolve_device
     from drc_desktop.ml.training import train_judges
 
-    train_judges(args.out, seed=args.seed)
+    train_judges(args.out, seed=args.seed, device=str(resolve_device(args.device)))
     print(f"judges: {args.out / 'judges.safetensors'}")
     return EXIT_OK
 

@@ -169,7 +169,9 @@ def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, ti
     monkeypatch.setattr(training, "TrainConfig", tiny)
     original = training.train_builtin
     monkeypatch.setattr(
-        training, "train_builtin", lambda out, config: original(out, config, tiny_config)
+        training,
+        "train_builtin",
+        lambda out, config, device: original(out, config, tiny_config, device),
     )
     out = tmp_path / "model"
     assert cli.main(["train", "builtin", "--out", str(out), "--no-importance-sampling"]) == 0

@@ -137,9 +137,11 @@ def train_attribute_net(
     noise: float = 0.0,
     desc: str = "encoder",
 ) -> nn.Module:
-    """Supervised attribute training (the encoder's pre-training and the judges)."""
+    """Supervised attribute training (the encoder's pre-training and the judges), on the
+    device that holds ``pool.images``."""
     images = _float_images(pool.images)
-    targets = attribute_targets(pool)
+    targets = {k: v.to(images.device) for k, v in attribute_targets(pool).items()}
+    model.to(images.device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 2e-3, total_steps=max(steps, 1))
     model.train()
@@ -160,9 +162,9 @@ def train_attribute_net(
 def _judge_perturbation(x: torch.Tensor, noise: float, generator: torch.Generator) -> torch.Tensor:
     """Generic robustness for judges: pixel noise and a random slight blur."""
     b = x.shape[0]
-    x = x + noise * torch.randn(x.shape, generator=generator)
+    x = x + noise * torch.randn(x.shape, generator=generator).to(x.device)
     blurred = F.avg_pool2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
-    mix = 0.5 * torch.rand(b, 1, 1, 1, generator=generator)
+    mix = 0.5 * torch.rand(b, 1, 1, 1, generator=generator).to(x.device)
     return (x * (1 - mix) + blurred * mix).clamp(0, 1)
 
 
@@ -243,7 +245,7 @@ def stage1_losses(
     )
     style_query = tokens[styles, sem_a]
     style_context = tokens[styles[:, None], sem_b].flatten(1, 2)
-    self_pair = torch.rand(b, generator=generator) < self_pair_probability
+    self_pair = (torch.rand(b, generator=generator) < self_pair_probability).to(anchor.device)
     style_context = torch.where(
         self_pair[:, None, None], style_query.repeat(1, kv_count, 1), style_context
     )
@@ -278,8 +280,10 @@ def train_stage1(
     tokens: torch.Tensor,
     generator: torch.Generator,
 ) -> tuple[Stage1Model, list[float]]:
-    """Train towers + fusion; returns the model and the swapped loss per 100 steps."""
-    model = Stage1Model(config)
+    """Train towers + fusion (on the device of ``tokens``); returns the model and the swapped
+    loss per 100 steps."""
+    device = tokens.device
+    model = Stage1Model(config).to(device)
     by_combo, num_cells = _cells(pool)
     sampler = DifficultySampler(num_cells, train.importance)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
@@ -304,12 +308,12 @@ def train_stage1(
             generator,
             train.self_pair_probability,
         )
-        loss = (weights * (swap_loss + own_loss)).mean()
+        loss = (weights.to(device) * (swap_loss + own_loss)).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        sampler.update(cells, swap_loss)
+        sampler.update(cells, swap_loss.cpu())
         running += swap_loss.mean().item()
         if (step + 1) % 100 == 0:
             history.append(running / 100)
@@ -389,11 +393,14 @@ def stage2_step_loss(
     b = data.target.shape[0]
     conditioner = bundle.conditioner
     style, semantics = conditioner.parts(data.history, data.reference, data.partner)
-    drop_style = torch.rand(b, generator=generator) < train.drop_style
-    drop_semantics = torch.rand(b, generator=generator) < train.drop_semantics
+    device = data.target.device
+    drop_style = (torch.rand(b, generator=generator) < train.drop_style).to(device)
+    drop_semantics = (torch.rand(b, generator=generator) < train.drop_semantics).to(device)
     instruction = conditioner.fusion.drop_parts(style, semantics, drop_style, drop_semantics)
-    noise = torch.randn(data.target.shape, generator=generator)
-    timesteps = torch.randint(scheduler.config.num_train_timesteps, (b,), generator=generator)
+    noise = torch.randn(data.target.shape, generator=generator).to(device)
+    timesteps = torch.randint(scheduler.config.num_train_timesteps, (b,), generator=generator).to(
+        device
+    )
     noisy = scheduler.add_noise(data.target, noise, timesteps)
     velocity = scheduler.get_velocity(data.target, noise, timesteps)
     prediction = bundle.unet(
@@ -440,7 +447,7 @@ def train_stage2(
     unet, conditioner = drc_mini.build_generator(config, method, disentangler)
     if fusion_init is not None and method == "drc":
         conditioner.fusion.load_state_dict(fusion_init.state_dict())
-    bundle = GeneratorBundle(unet, conditioner)
+    bundle = GeneratorBundle(unet, conditioner).to(tokens.device)
     trainable = [p for p in bundle.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=train.stage2_lr, weight_decay=1e-4)
     ema = _EMA(bundle, train.ema_decay)
@@ -521,8 +528,10 @@ def train_builtin(
     out: Path,
     train: TrainConfig | None = None,
     config: drc_mini.MiniConfig | None = None,
+    device: torch.device | str = "cpu",
 ) -> Path:
-    """Train every component into the model folder ``out`` (resuming from its checkpoints)."""
+    """Train every component into the model folder ``out`` (resuming from its checkpoints),
+    on ``device`` (random draws stay on the CPU, so a seed gives the same batches anywhere)."""
     train = train or TrainConfig()
     config = config or drc_mini.MiniConfig()
     torch.set_flush_denormal(True)
@@ -533,9 +542,10 @@ def train_builtin(
     generator = _seed_all(train.seed)
     started = time.perf_counter()
     pool = render_pool(train.pool_styles, seed=train.seed, combinations=TRAIN_COMBINATIONS)
+    pool.images = pool.images.to(device)
     report["seconds"]["render"] = round(time.perf_counter() - started, 1)
 
-    net = drc_mini.build_encoder_net(config)
+    net = drc_mini.build_encoder_net(config).to(device)
     done = checkpoints / "encoder.safetensors"
     if done.is_file():
         load_weights(done, {"encoder": net})
@@ -554,7 +564,7 @@ def train_builtin(
     net.eval().requires_grad_(False)
 
     tokens = encode_pool(net, pool)
-    stage1 = Stage1Model(config)
+    stage1 = Stage1Model(config).to(device)
     done = checkpoints / "stage1.safetensors"
     if done.is_file():
         load_weights(done, {"stage1": stage1})
@@ -604,7 +614,9 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def train_judges(out: Path, seed: int = 0, styles: int = 800, steps: int = 2000) -> Path:
+def train_judges(
+    out: Path, seed: int = 0, styles: int = 800, steps: int = 2000, device: str = "cpu"
+) -> Path:
     """Train the evaluation judges into ``out/judges.safetensors`` and refresh the manifest.
 
     The judges see every style combination (held-out ones included: they grade, they are not
@@ -615,6 +627,7 @@ def train_judges(out: Path, seed: int = 0, styles: int = 800, steps: int = 2000)
     judge_seed = seed + JUDGE_SEED_OFFSET
     _seed_all(judge_seed)
     pool = render_pool(styles, judge_seed, ALL_COMBINATIONS)
+    pool.images = pool.images.to(device)
     judges = AttributeNet()
     train_attribute_net(
         judges,
