@@ -206,8 +206,9 @@ def test_a_compose_run_opens_no_socket_and_writes_only_its_outputs(
     out = home / "out"
     program = (
         "import socket, sys\n"
-        "def refuse(*a, **k): raise SystemExit('a network socket was opened')\n"
-        "socket.socket = refuse\nsocket.create_connection = refuse\n"
+        "class Refusing(socket.socket):\n"
+        "    def __init__(self, *a, **k): raise SystemExit('a network socket was opened')\n"
+        "socket.socket = Refusing\n"
         "from drc_desktop.cli import main\n"
         f"sys.exit(main(['compose', '--history', {str(history)!r}, '--reference', "
         f"{str(reference)!r}, '--out', {str(out)!r}, '--n', '2', '--steps', '2', "
