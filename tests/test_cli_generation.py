@@ -195,20 +195,21 @@ def test_compose_reports_a_missing_history_path_and_goes_on(
     assert (out / "000.png").is_file()
 
 
-def test_a_compose_run_opens_no_socket_and_writes_only_its_outputs(
+def test_a_compose_run_connects_nowhere_and_writes_only_its_outputs(
     trained_model_dir, sticker_files, tmp_path
 ):
-    """The whole process, imports included, with sockets disabled; every file it wrote is
-    looked at (DESIGN.md §4: no network, no stray copies of history images)."""
+    """The whole process, imports included, with connections and name lookups refused (a
+    library may create a socket to probe IPv6 support, which sends nothing); every file it
+    wrote is looked at (DESIGN.md §4: no network, no stray copies of history images)."""
     history, reference = sticker_files
     home = tmp_path / "home"
     (home / "tmp").mkdir(parents=True)
     out = home / "out"
     program = (
         "import socket, sys\n"
-        "class Refusing(socket.socket):\n"
-        "    def __init__(self, *a, **k): raise SystemExit('a network socket was opened')\n"
-        "socket.socket = Refusing\n"
+        "def refuse(*a, **k): raise SystemExit('a network connection was attempted')\n"
+        "socket.socket.connect = socket.socket.connect_ex = socket.socket.sendto = refuse\n"
+        "socket.create_connection = socket.getaddrinfo = refuse\n"
         "from drc_desktop.cli import main\n"
         f"sys.exit(main(['compose', '--history', {str(history)!r}, '--reference', "
         f"{str(reference)!r}, '--out', {str(out)!r}, '--n', '2', '--steps', '2', "
