@@ -18,7 +18,13 @@ from pathlib import Path
 
 from drc_desktop import __version__
 from drc_desktop.core import stickers
-from drc_desktop.core.composition import DEVICE_CHOICES, EVAL_CASES, STRENGTH_RANGE
+from drc_desktop.core.composition import (
+    DEFAULT_IMAGES,
+    DEFAULT_STRENGTH,
+    DEVICE_CHOICES,
+    EVAL_CASES,
+    STRENGTH_RANGE,
+)
 from drc_desktop.core.errors import DrcError, InputError
 from drc_desktop.core.images import encode_png
 
@@ -155,20 +161,22 @@ def _add_compose_command(commands: argparse._SubParsersAction) -> None:
     )
     compose.add_argument("--reference", type=Path, required=True, metavar="FILE")
     compose.add_argument("--out", type=Path, required=True, metavar="DIR")
-    compose.add_argument("--n", type=_positive, default=4, help="number of images (default: 4)")
+    compose.add_argument(
+        "--n", type=_positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
+    )
     compose.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     compose.add_argument("--steps", type=_positive, default=None, help="denoising steps")
     compose.add_argument(
         "--style-strength",
         type=_strength,
-        default=1.0,
+        default=DEFAULT_STRENGTH,
         metavar="X",
         help="0 ignores the history's style, 1 default, up to 2",
     )
     compose.add_argument(
         "--semantic-strength",
         type=_strength,
-        default=1.0,
+        default=DEFAULT_STRENGTH,
         metavar="Y",
         help="0 ignores the reference's semantics, 1 default, up to 2",
     )
@@ -247,8 +255,10 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
         default="held-out",
         help="held-out (the reported numbers) or validation (for choosing settings)",
     )
-    evaluate.add_argument("--style-strength", type=_strength, default=1.0, metavar="X")
-    evaluate.add_argument("--semantic-strength", type=_strength, default=1.0, metavar="Y")
+    evaluate.add_argument("--style-strength", type=_strength, default=DEFAULT_STRENGTH, metavar="X")
+    evaluate.add_argument(
+        "--semantic-strength", type=_strength, default=DEFAULT_STRENGTH, metavar="Y"
+    )
     _add_model_options(evaluate)
     evaluate.set_defaults(handler=_cmd_eval)
 
