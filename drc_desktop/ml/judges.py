@@ -30,11 +30,15 @@ COLOR_VARIANCE = 0.01  # per-channel squared error of about 0.1 counts as one lo
 
 
 class AttributeNet(nn.Module):
-    """Encoder net + attribute heads: images -> dict of predictions (see ``AttributeHeads``)."""
+    """Encoder net + attribute heads: images -> dict of predictions (see ``AttributeHeads``).
 
-    def __init__(self, dim: int = JUDGE_DIM) -> None:
+    The judges are one; the encoder's pre-training wraps the encoder's own ``net`` in another.
+    """
+
+    def __init__(self, dim: int = JUDGE_DIM, net: StickerEncoderNet | None = None) -> None:
         super().__init__()
-        self.net = StickerEncoderNet(dim=dim)
+        self.net = net if net is not None else StickerEncoderNet(dim=dim)
+        dim = self.net.position.shape[2]
         self.heads = AttributeHeads(dim, CHOICE_SIZES)
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:

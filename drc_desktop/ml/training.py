@@ -37,7 +37,7 @@ from drc_desktop.core.errors import InputError
 from drc_desktop.ml import drc_mini
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.disentangler import Disentangler
-from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
+from drc_desktop.ml.encoder import StickerEncoderNet
 from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder
 from drc_desktop.ml.generator import training_scheduler
 from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
@@ -166,16 +166,6 @@ def _judge_perturbation(x: torch.Tensor, noise: float, generator: torch.Generato
     blurred = F.avg_pool2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
     mix = 0.5 * torch.rand(b, 1, 1, 1, generator=generator).to(x.device)
     return (x * (1 - mix) + blurred * mix).clamp(0, 1)
-
-
-class _EncoderWithHeads(nn.Module):
-    def __init__(self, net: StickerEncoderNet) -> None:
-        super().__init__()
-        self.net = net
-        self.heads = AttributeHeads(net.position.shape[2], CHOICE_SIZES)
-
-    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
-        return self.heads(self.net(images).pooled)
 
 
 @torch.no_grad()
@@ -472,7 +462,7 @@ def train_stage2(
         )
 
     bundle.train()
-    running = 0.0
+    running, logged = 0.0, 0
     bar = tqdm(
         range(start, train.stage2_steps),
         desc=f"stage2-{method}",
@@ -490,11 +480,11 @@ def train_stage2(
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         optimizer.step()
         ema.update(bundle, step)
-        running += loss.item()
+        running, logged = running + loss.item(), logged + 1
         done = step + 1
         if done % 50 == 0 or done == train.stage2_steps:
-            losses.append(round(running / (done - (done - 1) // 50 * 50), 5))
-            running = 0.0
+            losses.append(round(running / logged, 5))  # mean loss since the last entry
+            running, logged = 0.0, 0
             bar.set_postfix(loss=losses[-1])
         if done % train.checkpoint_every == 0 or done == train.stage2_steps:
             save_weights(
@@ -552,7 +542,7 @@ def train_builtin(
     else:
         t = time.perf_counter()
         train_attribute_net(
-            _EncoderWithHeads(net),
+            AttributeNet(net=net),
             pool,
             train.encoder_steps,
             train.attribute_batch,
