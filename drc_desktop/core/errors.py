@@ -17,3 +17,15 @@ class ImageError(InputError):
 
 class ModelError(DrcError):
     """Model weights are missing, changed or do not match their configuration."""
+
+
+class VaultError(DrcError):
+    """The encrypted vault cannot be created, opened or changed as asked."""
+
+
+class WrongPassphraseError(VaultError):
+    """The passphrase does not open the vault (or the file is not a DRC vault)."""
+
+
+class VaultDamagedError(VaultError):
+    """An integrity check failed: the vault file is damaged. Nothing is repaired silently."""
