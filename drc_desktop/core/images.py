@@ -46,6 +46,17 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 TRANSPARENT_BACKGROUND = (255, 255, 255)
 """The colour (white) that transparent and semi-transparent pixels are composited over."""
 
+_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",  # TIFF, little- and big-endian
+    b"MM\x00*",
+)
+"""How files of the allowed formats start (WebP is checked apart: ``RIFF`` size ``WEBP``)."""
+
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
 _MAX_UINT16 = 65535
 _MAX_INT32 = 2**31 - 1
@@ -146,6 +157,10 @@ def _open(data: bytes, name: str) -> Image.Image:
     try:
         return Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError as exc:
+        # Pillow cannot tell a cut-off PNG, GIF or TIFF header from another format; a file
+        # that starts like an allowed format is a damaged one, not an unsupported one.
+        if data.startswith(_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+            raise ImageError(f"{name}: truncated or corrupt image data") from exc
         raise ImageError(
             f"{name}: not an image in a supported format ({', '.join(ALLOWED_FORMATS)})"
         ) from exc

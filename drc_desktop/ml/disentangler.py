@@ -11,7 +11,10 @@ Our decisions where the paper is silent (docs/method.md):
   concatenated along the token axis; a pair is the special case of one image.
 - **History aggregation** (``style_of_history``): for N >= 2 history images, image ``i`` queries
   the tokens of all other history images; the N outputs are averaged. For N = 1 the image
-  queries itself (trained for: stage 1 uses self-pairs with a small probability).
+  queries itself (trained for: stage 1 uses self-pairs with a small probability). A history
+  longer than ``HISTORY_GROUP`` (the most images training ever shows) is split into
+  consecutive groups of at most that size and the groups' style parts are averaged, so a
+  profile of 1,000 images stays in the regime the towers were trained on and costs O(N).
 - **Reference semantics** (``semantics_of_reference``): a reference variant queries another
   semantic-preserving variant of the same reference (stage 2's augmentation), so the tower sees
   a pair that shares semantics but not style, as in training.
@@ -21,6 +24,9 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+
+HISTORY_GROUP = 6
+"""Largest history stage 2 trains with (``training.stage2_batch``); longer ones are grouped."""
 
 
 class Tower(nn.Module):
@@ -79,8 +85,19 @@ class Disentangler(nn.Module):
         Args:
             history: ``[B, N, T, D]`` tokens of N >= 1 history images per sample.
         Returns:
-            ``[B, T, d]``, the mean over i of StyleTower(q=image i, kv=all other images).
+            ``[B, T, d]``: for N <= ``HISTORY_GROUP``, the mean over i of
+            StyleTower(q=image i, kv=all other images); longer histories are split into
+            consecutive groups of at most ``HISTORY_GROUP`` and the groups' parts averaged,
+            each group weighted by its size.
         """
+        count = history.shape[1]
+        if count <= HISTORY_GROUP:
+            return self._style_of_group(history)
+        groups = torch.split(history, HISTORY_GROUP, dim=1)
+        total = sum(self._style_of_group(g) * g.shape[1] for g in groups)
+        return total / count
+
+    def _style_of_group(self, history: torch.Tensor) -> torch.Tensor:
         batch, count, _, dim = history.shape
         if count == 1:
             return self.style_tower(history[:, 0], history[:, 0])
@@ -89,6 +106,11 @@ class Disentangler(nn.Module):
             others = torch.cat([history[:, :i], history[:, i + 1 :]], dim=1)
             parts.append(self.style_tower(history[:, i], others.reshape(batch, -1, dim)))
         return torch.stack(parts).mean(dim=0)
+
+    def describe(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-image parts for storage and plots: ``[B, T, D]`` tokens -> style and semantic
+        parts ``[B, T, d]`` of each image read with itself (the N = 1 rule)."""
+        return self.style_tower(tokens, tokens), self.sem_tower(tokens, tokens)
 
     def semantics_of_reference(self, variant: torch.Tensor, partner: torch.Tensor) -> torch.Tensor:
         """Semantic part of a reference: ``[B, T, D]`` variant queries ``[B, T', D]`` partner."""

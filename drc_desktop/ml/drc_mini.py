@@ -21,13 +21,14 @@ import torch
 from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
 from drc_desktop.ml.disentangler import Disentangler
 from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualTokens
 from drc_desktop.ml.fusion import FusionNetwork
 from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
-from drc_desktop.ml.model_files import CONFIG, load_weights, verify_manifest
+from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
 from drc_desktop.ml.sticker_data import images_to_tensor
 
 BUILTIN_MODEL_DIR = Path(__file__).resolve().parents[2] / "resources" / "models" / "drc-mini"
@@ -100,9 +101,16 @@ def generator_file(method: str) -> str:
 class MiniModel:
     """A loaded drc-mini model: encoder, disentangler and one generator per method."""
 
-    def __init__(self, config: MiniConfig, encoder: StickerEncoder, generators: dict) -> None:
+    def __init__(
+        self,
+        config: MiniConfig,
+        encoder: StickerEncoder,
+        generators: dict,
+        disentangler: Disentangler,
+    ) -> None:
         self.config = config
         self.encoder = encoder
+        self.disentangler = disentangler
         self.generators: dict[str, tuple[torch.nn.Module, Conditioner]] = generators
         self.device = torch.device("cpu")
 
@@ -132,12 +140,14 @@ class MiniModel:
                 folder / generator_file(method), {"unet": unet, "conditioner": conditioner}
             )
             generators[method] = (unet.eval(), conditioner.eval())
-        encoder = StickerEncoder(net, config.encoder_identity, config.resolution)
-        return cls(config, encoder, generators)
+        identity = f"{config.encoder_identity}@{sha256_of(folder / 'encoder.safetensors')[:16]}"
+        encoder = StickerEncoder(net, identity, config.resolution)
+        return cls(config, encoder, generators, disentangler.eval())
 
     def to(self, device: torch.device | str) -> MiniModel:
         self.device = torch.device(device)
         self.encoder.to(self.device)
+        self.disentangler.to(self.device)
         for unet, conditioner in self.generators.values():
             unet.to(self.device)
             conditioner.to(self.device)
@@ -188,9 +198,35 @@ class MiniModel:
         return self.config.style_guidance * style, self.config.semantic_guidance * semantic
 
     @torch.no_grad()
+    def describe(self, images: list[Image.Image]) -> list[ImageVectors]:
+        """What the vault keeps of each image: encoder tokens ``[16, 64]`` and the style and
+        semantic parts ``[16, 64]`` (each tower reading the image with itself)."""
+        tokens = self.encode_images(images).tokens
+        style, semantics = self.disentangler.describe(tokens)
+        return [
+            ImageVectors(self.encoder.identity, t.cpu().numpy(), s.cpu().numpy(), m.cpu().numpy())
+            for t, s, m in zip(tokens, style, semantics, strict=True)
+        ]
+
     def generate(
         self,
         history: list[Image.Image],
+        reference: Image.Image,
+        **options: object,
+    ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
+        """Personalized images from history *images*: see :meth:`generate_from_features`.
+
+        Raises:
+            InputError: the history is empty.
+        """
+        if not history:
+            raise InputError("the history is empty: give at least one image of the style")
+        return self.generate_from_features(self.encode_images(history).tokens, reference, **options)
+
+    @torch.no_grad()
+    def generate_from_features(
+        self,
+        history_tokens: torch.Tensor,
         reference: Image.Image,
         *,
         n: int = 4,
@@ -203,26 +239,27 @@ class MiniModel:
     ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
         """Personalized images: the history's style with the reference's semantics.
 
-        A generator: yields ``(step, total, None)`` per denoising step and finally
-        ``(total, total, images)`` with ``n`` RGB images at the model resolution. Each output
-        uses its own semantic-preserving variant of the reference. Deterministic for a seed
-        and device. Stops without images when ``should_stop()`` turns true (checked after
-        every step).
+        ``history_tokens`` ``[N, 16, 64]`` are the encoder tokens of N >= 1 history images
+        (as stored in the vault). A generator: yields ``(step, total, None)`` per denoising
+        step and finally ``(total, total, images)`` with ``n`` RGB images at the model
+        resolution. Each output uses its own semantic-preserving variant of the reference.
+        Deterministic for a seed and device. Stops without images when ``should_stop()``
+        turns true (checked after every step).
 
         Raises:
             InputError: the history is empty.
             ValueError: ``n`` < 1 or a strength outside ``STRENGTH_RANGE``.
         """
-        if not history:
+        if history_tokens.ndim != 3 or len(history_tokens) == 0:
             raise InputError("the history is empty: give at least one image of the style")
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         steps = steps or self.config.default_steps
         generator = torch.Generator().manual_seed(seed)
-        history_tokens = self.encode_images(history).tokens[None].expand(n, -1, -1, -1)
+        history = history_tokens.to(self.device, torch.float32)[None].expand(n, -1, -1, -1)
         references = images_to_tensor([reference]).expand(n, -1, -1, -1)
         for step, images in self.sample(
-            method, history_tokens, references, generator=generator, steps=steps,
+            method, history, references, generator=generator, steps=steps,
             style_strength=style_strength, semantic_strength=semantic_strength,
             should_stop=should_stop,
         ):  # fmt: skip

@@ -36,7 +36,7 @@ from drc_desktop.core import stickers
 from drc_desktop.core.errors import InputError
 from drc_desktop.ml import drc_mini
 from drc_desktop.ml.augment import augment_semantics_preserving
-from drc_desktop.ml.disentangler import Disentangler
+from drc_desktop.ml.disentangler import HISTORY_GROUP, Disentangler
 from drc_desktop.ml.encoder import StickerEncoderNet
 from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder
 from drc_desktop.ml.generator import training_scheduler
@@ -333,7 +333,7 @@ def stage2_batch(
     semantics m in another style, as two semantic-preserving variants (DESIGN.md §2)."""
     styles = torch.randint(pool.num_styles, (batch,), generator=generator)
     semantics = torch.randint(SEMANTICS_COUNT, (batch,), generator=generator)
-    history_count = int(torch.randint(1, 7, (1,), generator=generator))
+    history_count = int(torch.randint(1, HISTORY_GROUP + 1, (1,), generator=generator))
     history_semantics = torch.stack(
         [_other(semantics, SEMANTICS_COUNT, generator) for _ in range(history_count)], dim=1
     )

@@ -1,0 +1,94 @@
+"""Generation from the vault: a profile's stored style, a reference's semantics.
+
+The profile's history is never images again: generation reads the stored encoder tokens
+``[N, 16, 64]`` and lets the disentangler aggregate the style (``style_of_history``), as the
+paper does for a history (§3.3). The reference is decoded in memory and not stored; every
+output is stored in the vault with its :class:`GenerationRequest` before anything else sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import torch
+from PIL import Image
+
+from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.images import encode_png
+from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
+from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+from drc_desktop.store.vault import Vault
+
+
+def load_model(name: str, device: torch.device | str = "cpu") -> MiniModel:
+    """The model a profile is bound to. Only the built-in model exists so far.
+
+    Raises:
+        ModelError: an unknown model name, or the built-in model's files fail their manifest.
+    """
+    if name != BUILTIN_MODEL:
+        raise ModelError(f"model {name!r} is not available on this computer")
+    return MiniModel.load(BUILTIN_MODEL_DIR).to(device)
+
+
+def check_request(model: MiniModel, request: GenerationRequest) -> None:
+    """Raises InputError for options the model cannot honour (a prompt without text encoder)."""
+    if request.prompt is not None or request.negative_prompt is not None:
+        raise InputError(
+            f"the {BUILTIN_MODEL} model has no text encoder: --prompt and --negative-prompt "
+            "work only with Stable Diffusion models"
+        )
+
+
+def generate_for_profile(
+    vault: Vault,
+    model: MiniModel,
+    request: GenerationRequest,
+    reference: Image.Image,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[tuple[int, int, list[int] | None]]:
+    """Generate ``request.n`` images and store them in the vault.
+
+    A generator: yields ``(step, total, None)`` per denoising step, then
+    ``(total, total, output_ids)``. Cancelled (``should_stop()``) means nothing is stored.
+
+    Raises:
+        InputError: the profile has no history, its items come from another encoder, or the
+            request asks for what the model cannot do.
+    """
+    check_request(model, request)
+    profile = vault.profiles.get_by_id(request.profile_id)
+    encoders, features = vault.history.features(profile.id)
+    if features is None and not encoders:
+        raise InputError(
+            f"profile {profile.name!r} has no history yet: import some of its images first"
+        )
+    if encoders != {model.encoder.identity} or features is None:
+        raise InputError(
+            f"profile {profile.name!r} holds vectors from another encoder "
+            f"({', '.join(sorted(encoders - {model.encoder.identity}))}); they cannot be "
+            f"used with {model.encoder.identity}: import the images again"
+        )
+    request = replace(request, history_items=len(features))
+    progress = model.generate_from_features(
+        torch.from_numpy(features),
+        reference,
+        n=request.n,
+        seed=request.seed,
+        steps=request.steps,
+        style_strength=request.style_strength,
+        semantic_strength=request.semantic_strength,
+        method=request.method,
+        should_stop=should_stop,
+    )
+    for step, total, images in progress:
+        if images is None:
+            yield step, total, None
+            continue
+        ids = [
+            vault.outputs.add(encode_png(image), image.width, image.height, replace(request, index=i))
+            for i, image in enumerate(images)
+        ]
+        yield total, total, ids
