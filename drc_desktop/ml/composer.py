@@ -2,8 +2,9 @@
 
 The profile's history is never images again: generation reads the stored encoder tokens
 ``[N, 16, 64]`` and lets the disentangler aggregate the style (``style_of_history``), as the
-paper does for a history (§3.3). The reference is decoded in memory and not stored; every
-output is stored in the vault with its :class:`GenerationRequest` before anything else sees it.
+paper does for a history (§3.3). The reference is decoded in memory and not stored. Every
+output, upscaled to the sticker size as `drc compose` writes it, is stored in the vault with
+its :class:`GenerationRequest` before anything else sees it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PIL import Image
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.images import encode_png
 from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
+from drc_desktop.core.stickers import STICKER_SIZE
 from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
 from drc_desktop.store.vault import Vault
 
@@ -87,8 +89,11 @@ def generate_for_profile(
         if images is None:
             yield step, total, None
             continue
-        ids = [
-            vault.outputs.add(encode_png(image), image.width, image.height, replace(request, index=i))
-            for i, image in enumerate(images)
-        ]
+        ids = []
+        for index, image in enumerate(images):
+            shown = image.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC)
+            png = encode_png(shown)
+            ids.append(
+                vault.outputs.add(png, STICKER_SIZE, STICKER_SIZE, replace(request, index=index))
+            )
         yield total, total, ids
