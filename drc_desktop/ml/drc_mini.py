@@ -128,6 +128,9 @@ class MiniModel:
             )
         if verify:
             verify_manifest(folder)
+        # Trained weights give denormal activations that slow CPU maths about 7x (measured:
+        # 5.2 s -> 0.8 s for two images); flushing them to zero changes no visible pixel.
+        torch.set_flush_denormal(True)
         config = MiniConfig.from_file(folder / CONFIG)
         net = build_encoder_net(config)
         load_weights(folder / "encoder.safetensors", {"encoder": net})

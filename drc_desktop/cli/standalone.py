@@ -1,13 +1,5 @@
-"""The ``drc`` command: DRC Desktop's operations without Qt (headless use, scripts, benchmarks).
-
-Each command is a small ``_cmd_<group>_<name>(args) -> int`` handler registered in
-:func:`build_parser` with ``set_defaults(handler=...)``. Handlers raise :class:`DrcError` for
-anything the user can fix; :func:`main` prints it as one line and exits 2. Commands that need
-torch or diffusers import them inside their handler, so ``import drc_desktop.cli`` stays light.
-
-Exit codes: ``EXIT_OK`` (0) done, ``EXIT_PARTIAL`` (1) done for some inputs but not all,
-``EXIT_ERROR`` (2) nothing done (bad arguments, bad input, missing model...).
-"""
+"""``drc`` commands that work on files, without the vault: the sticker world, ``compose``
+(history images given as files), ``eval`` and ``train``."""
 
 from __future__ import annotations
 
@@ -16,56 +8,32 @@ import json
 import sys
 from pathlib import Path
 
-from drc_desktop import __version__
+from drc_desktop.cli.arguments import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    add_model_options,
+    make_folder,
+    positive,
+    read_json,
+    strength,
+    write_file,
+)
 from drc_desktop.core import stickers
 from drc_desktop.core.composition import (
     DEFAULT_IMAGES,
     DEFAULT_STRENGTH,
     DEVICE_CHOICES,
     EVAL_CASES,
-    STRENGTH_RANGE,
 )
-from drc_desktop.core.errors import DrcError, InputError
+from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import encode_png
 
-EXIT_OK = 0
-EXIT_PARTIAL = 1
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``drc`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version and usage errors; argparse already printed
-        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
-    try:
-        return args.handler(args)
-    except DrcError as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print(f"{parser.prog}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="drc",
-        description="DRC Desktop: privacy-first personalized image generation, offline.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+def add_commands(commands: argparse._SubParsersAction) -> None:
     _add_stickers_commands(commands)
     _add_compose_command(commands)
     _add_eval_command(commands)
     _add_train_commands(commands)
-    return parser
-
-
-# ----------------------------------------------------------------------------- stickers
 
 
 def _add_stickers_commands(commands: argparse._SubParsersAction) -> None:
@@ -101,47 +69,13 @@ def _cmd_stickers_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_stickers_render(args: argparse.Namespace) -> int:
-    style = stickers.StickerStyle.from_json(_read_json(args.style), source=str(args.style))
+    style = stickers.StickerStyle.from_json(read_json(args.style), source=str(args.style))
     semantics = stickers.StickerSemantics.from_json(
-        _read_json(args.semantics), source=str(args.semantics)
+        read_json(args.semantics), source=str(args.semantics)
     )
     image = stickers.render(style, semantics, seed=args.seed)
-    _write_file(args.out, encode_png(image))
+    write_file(args.out, encode_png(image))
     return EXIT_OK
-
-
-# ----------------------------------------------------------------------------- compose
-
-
-def _strength(text: str) -> float:
-    value = float(text)
-    low, high = STRENGTH_RANGE
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}, got {text}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
-
-
-def _add_model_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--model",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="a drc-mini model folder (default: the built-in model)",
-    )
-    command.add_argument(
-        "--device",
-        choices=DEVICE_CHOICES,
-        default="auto",
-        help="where to run (default: auto = GPU when present)",
-    )
 
 
 def _add_compose_command(commands: argparse._SubParsersAction) -> None:
@@ -162,25 +96,25 @@ def _add_compose_command(commands: argparse._SubParsersAction) -> None:
     compose.add_argument("--reference", type=Path, required=True, metavar="FILE")
     compose.add_argument("--out", type=Path, required=True, metavar="DIR")
     compose.add_argument(
-        "--n", type=_positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
+        "--n", type=positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
     )
     compose.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    compose.add_argument("--steps", type=_positive, default=None, help="denoising steps")
+    compose.add_argument("--steps", type=positive, default=None, help="denoising steps")
     compose.add_argument(
         "--style-strength",
-        type=_strength,
+        type=strength,
         default=DEFAULT_STRENGTH,
         metavar="X",
         help="0 ignores the history's style, 1 default, up to 2",
     )
     compose.add_argument(
         "--semantic-strength",
-        type=_strength,
+        type=strength,
         default=DEFAULT_STRENGTH,
         metavar="Y",
         help="0 ignores the reference's semantics, 1 default, up to 2",
     )
-    _add_model_options(compose)
+    add_model_options(compose)
     compose.set_defaults(handler=_cmd_compose)
 
 
@@ -225,14 +159,11 @@ def _cmd_compose(args: argparse.Namespace) -> int:
         semantic_strength=args.semantic_strength,
     ):
         images = result or images
-    _make_folder(args.out)
+    make_folder(args.out)
     for index, image in enumerate(images):
         image = image.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC)
-        _write_file(args.out / f"{index:03d}.png", encode_png(image))
+        write_file(args.out / f"{index:03d}.png", encode_png(image))
     return EXIT_PARTIAL if rejected else EXIT_OK
-
-
-# ----------------------------------------------------------------------------- eval
 
 
 def _add_eval_command(commands: argparse._SubParsersAction) -> None:
@@ -245,9 +176,9 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--suite", choices=("stickers",), required=True)
     evaluate.add_argument("--out", type=Path, required=True, metavar="REPORT.json")
     evaluate.add_argument(
-        "--cases", type=_positive, default=EVAL_CASES, help=f"cases (default: {EVAL_CASES})"
+        "--cases", type=positive, default=EVAL_CASES, help=f"cases (default: {EVAL_CASES})"
     )
-    evaluate.add_argument("--steps", type=_positive, default=None, help="denoising steps")
+    evaluate.add_argument("--steps", type=positive, default=None, help="denoising steps")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument(
         "--split",
@@ -255,11 +186,11 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
         default="held-out",
         help="held-out (the reported numbers) or validation (for choosing settings)",
     )
-    evaluate.add_argument("--style-strength", type=_strength, default=DEFAULT_STRENGTH, metavar="X")
+    evaluate.add_argument("--style-strength", type=strength, default=DEFAULT_STRENGTH, metavar="X")
     evaluate.add_argument(
-        "--semantic-strength", type=_strength, default=DEFAULT_STRENGTH, metavar="Y"
+        "--semantic-strength", type=strength, default=DEFAULT_STRENGTH, metavar="Y"
     )
-    _add_model_options(evaluate)
+    add_model_options(evaluate)
     evaluate.set_defaults(handler=_cmd_eval)
 
 
@@ -284,7 +215,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(f"{method}: {done}/{total}", file=sys.stderr, flush=True)
 
     report = evaluate(args.model or BUILTIN_MODEL_DIR, settings, progress)
-    _write_file(args.out, (json.dumps(report, indent=2) + "\n").encode())
+    write_file(args.out, (json.dumps(report, indent=2) + "\n").encode())
     print(f"{'method':<16}{'style':>8}{'semantic':>10}{'collapse':>10}")
     for name, result in report["methods"].items():
         print(
@@ -345,35 +276,3 @@ def _cmd_train_judges(args: argparse.Namespace) -> int:
     train_judges(args.out, seed=args.seed, device=str(resolve_device(args.device)))
     print(f"judges: {args.out / 'judges.safetensors'}")
     return EXIT_OK
-
-
-# ----------------------------------------------------------------------------- files
-
-
-def _make_folder(path: Path) -> None:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot create folder ({exc.strerror or exc})") from exc
-
-
-def _read_json(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from exc
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write file ({exc.strerror or exc})") from exc

@@ -1,0 +1,60 @@
+"""The ``drc`` command: DRC Desktop's operations without Qt (headless use, scripts, benchmarks).
+
+Each command is a small ``_cmd_<group>_<name>(args) -> int`` handler registered with
+``set_defaults(handler=...)`` by its module's ``add_commands``: ``standalone`` (the sticker
+world, ``compose``, ``eval``, ``train``: files in, files out), ``vault`` (the vault itself),
+``profiles`` (profiles, import, history) and ``outputs`` (generate and outputs). Handlers
+raise :class:`DrcError` for anything the user can fix; :func:`main` prints it as one line and
+exits 2. Commands that need torch import it inside their handler, so ``import drc_desktop.cli``
+stays light.
+
+Exit codes: ``EXIT_OK`` (0) done, ``EXIT_PARTIAL`` (1) done for some inputs but not all,
+``EXIT_ERROR`` (2) nothing done (bad arguments, bad input, missing model, wrong passphrase...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from drc_desktop import __version__
+from drc_desktop.cli import outputs, profiles, standalone, vault
+from drc_desktop.cli.arguments import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
+from drc_desktop.core.errors import DrcError
+
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_PARTIAL", "build_parser", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``drc`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors; argparse already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    try:
+        return args.handler(args)
+    except DrcError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `drc ... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="drc",
+        description="DRC Desktop: privacy-first personalized image generation, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    standalone.add_commands(commands)
+    vault.add_commands(commands)
+    profiles.add_commands(commands)
+    outputs.add_commands(commands)
+    return parser

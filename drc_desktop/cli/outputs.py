@@ -1,0 +1,209 @@
+"""``drc generate`` and ``drc outputs ...``: images made from a profile, kept in the vault.
+
+Outputs stay encrypted in the vault until exported. Exported files get neutral names
+(``image-001.png``...) and carry pixels only: no prompt, seed, profile or hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from drc_desktop.cli.arguments import (
+    EXIT_OK,
+    add_device_option,
+    make_folder,
+    positive,
+    strength,
+)
+from drc_desktop.cli.vault import unlocked_vault
+from drc_desktop.core.composition import DEFAULT_IMAGES, DEFAULT_STRENGTH
+from drc_desktop.core.errors import InputError
+from drc_desktop.core.images import read_image
+from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.store.vault import Vault
+
+EXPORT_NAME = "image-{:03d}.png"
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    generate = commands.add_parser(
+        "generate",
+        help="images in a profile's style with a reference's semantics, kept in the vault",
+        description="Generate with the profile's model: style from the profile's stored "
+        "vectors, semantics from the reference (decoded in memory, not stored). Outputs are "
+        "saved in the vault and their ids printed; with --out they are also written to DIR.",
+    )
+    generate.add_argument("--profile", required=True, metavar="NAME")
+    generate.add_argument("--reference", type=Path, required=True, metavar="FILE")
+    generate.add_argument(
+        "--n", type=positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
+    )
+    generate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    generate.add_argument("--steps", type=positive, default=None, help="denoising steps")
+    generate.add_argument(
+        "--style-strength",
+        type=strength,
+        default=DEFAULT_STRENGTH,
+        metavar="X",
+        help="0 ignores the profile's style, 1 default, up to 2",
+    )
+    generate.add_argument(
+        "--semantic-strength",
+        type=strength,
+        default=DEFAULT_STRENGTH,
+        metavar="Y",
+        help="0 ignores the reference's semantics, 1 default, up to 2",
+    )
+    generate.add_argument("--prompt", default=None, metavar="TEXT", help="text prompt")
+    generate.add_argument("--negative-prompt", default=None, metavar="TEXT")
+    generate.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write here")
+    add_device_option(generate)
+    generate.set_defaults(handler=_cmd_generate)
+
+    group = commands.add_parser("outputs", help="generated images kept in the vault")
+    sub = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    listing = sub.add_parser("list", help="list outputs with the request that made each")
+    listing.add_argument("--profile", default=None, metavar="NAME")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_cmd_outputs_list)
+    export = sub.add_parser("export", help="write outputs as PNG files without metadata")
+    export.add_argument("ids", nargs="+", type=int, metavar="ID")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR")
+    export.set_defaults(handler=_cmd_outputs_export)
+    delete = sub.add_parser("delete", help="delete outputs from the vault")
+    delete.add_argument("ids", nargs="+", type=int, metavar="ID")
+    delete.set_defaults(handler=_cmd_outputs_delete)
+    feedback = sub.add_parser(
+        "add-to-history", help="add outputs' vectors to their profile's history"
+    )
+    feedback.add_argument("ids", nargs="+", type=int, metavar="ID")
+    add_device_option(feedback)
+    feedback.set_defaults(handler=_cmd_outputs_add_to_history)
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    reference = read_image(args.reference)
+    if args.out is not None:
+        make_folder(args.out)
+    from drc_desktop.ml.composer import check_request, generate_for_profile, load_model
+    from drc_desktop.ml.devices import resolve_device
+
+    with unlocked_vault() as vault:
+        profile = vault.profiles.get(args.profile)
+        request = GenerationRequest(
+            profile_id=profile.id,
+            model=profile.model,
+            n=args.n,
+            seed=args.seed,
+            steps=args.steps,
+            style_strength=args.style_strength,
+            semantic_strength=args.semantic_strength,
+            prompt=args.prompt,
+            negative_prompt=args.negative_prompt,
+        )
+        model = load_model(profile.model, resolve_device(args.device))
+        check_request(model, request)
+        output_ids: list[int] = []
+        for _, _, ids in generate_for_profile(vault, model, request, reference):
+            output_ids = ids or output_ids
+        written = _export(vault, output_ids, args.out) if args.out is not None else []
+    for index, output_id in enumerate(output_ids):
+        print(f"{output_id}\t{written[index]}" if written else output_id)
+    return EXIT_OK
+
+
+def _cmd_outputs_list(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        names = {p.id: p.name for p in vault.profiles.list()}
+        profile_id = vault.profiles.get(args.profile).id if args.profile else None
+        found = vault.outputs.list(profile_id)
+    rows = [
+        {
+            "id": o.id,
+            "profile": names.get(o.profile_id),
+            "created_at": o.created_at,
+            "width": o.width,
+            "height": o.height,
+            "request": json.loads(o.request.to_json()),
+        }
+        for o in found
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    header = ("id", "profile", "created at", "seed", "style", "semantic", "steps")
+    lines = [header] + [
+        (
+            str(o.id),
+            names.get(o.profile_id, "-"),
+            o.created_at,
+            str(o.request.seed),
+            f"{o.request.style_strength:g}",
+            f"{o.request.semantic_strength:g}",
+            str(o.request.steps or "default"),
+        )
+        for o in found
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+    return EXIT_OK
+
+
+def _cmd_outputs_export(args: argparse.Namespace) -> int:
+    make_folder(args.out)
+    with unlocked_vault() as vault:
+        written = _export(vault, args.ids, args.out)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _cmd_outputs_delete(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        vault.outputs.delete(args.ids)
+        vault.checkpoint()
+    print(f"deleted {len(args.ids)} output{'s' * (len(args.ids) != 1)}")
+    return EXIT_OK
+
+
+def _cmd_outputs_add_to_history(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.composer import load_model
+    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.ml.intake import add_outputs_to_history
+
+    with unlocked_vault() as vault:
+        outputs = [vault.outputs.get(output_id) for output_id in args.ids]
+        models = {vault.profiles.get_by_id(o.profile_id).model for o in outputs}
+        if len(models) > 1:
+            raise InputError("these outputs belong to profiles of different models; add them apart")
+        model = load_model(models.pop(), resolve_device(args.device))
+        added = add_outputs_to_history(vault, model, args.ids)
+    for item_id in added:
+        print(item_id)
+    skipped = len(args.ids) - len(added)
+    if skipped:
+        print(f"drc: {skipped} already in the history", file=sys.stderr)
+    return EXIT_OK
+
+
+def _export(vault: Vault, output_ids: list[int], folder: Path) -> list[Path]:
+    """Write outputs to ``folder`` under the next free neutral names; never overwrites."""
+    outputs = [vault.outputs.get(output_id) for output_id in output_ids]
+    written = []
+    number = 1
+    for output in outputs:
+        while (folder / EXPORT_NAME.format(number)).exists():
+            number += 1
+        path = folder / EXPORT_NAME.format(number)
+        try:
+            with open(path, "xb") as file:  # exclusive: a file that appeared meanwhile is kept
+                file.write(output.png)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write file ({exc.strerror or exc})") from exc
+        written.append(path)
+    vault.outputs.record_export(outputs)
+    return written

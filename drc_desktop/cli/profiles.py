@@ -1,0 +1,175 @@
+"""``drc profile ...``, ``drc import`` and ``drc history ...``: profiles and their history."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+from drc_desktop.cli.arguments import EXIT_OK, EXIT_PARTIAL, add_device_option
+from drc_desktop.cli.vault import unlocked_vault
+from drc_desktop.core.errors import InputError
+from drc_desktop.core.requests import BUILTIN_MODEL
+
+MODELS = (BUILTIN_MODEL,)  # bring-your-own models join through `drc models add` (issue 4)
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    profile = commands.add_parser("profile", help="profiles: a person's or brand's style")
+    sub = profile.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    create = sub.add_parser("create", help="create an empty profile bound to a model")
+    create.add_argument("name", metavar="NAME")
+    create.add_argument(
+        "--model", default=BUILTIN_MODEL, help=f"the model it uses (default: {BUILTIN_MODEL})"
+    )
+    create.set_defaults(handler=_cmd_profile_create)
+    listing = sub.add_parser("list", help="list profiles with their history and output counts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_cmd_profile_list)
+    rename = sub.add_parser("rename", help="rename a profile")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    rename.set_defaults(handler=_cmd_profile_rename)
+    delete = sub.add_parser(
+        "delete", help="delete a profile with all its history items and outputs"
+    )
+    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(handler=_cmd_profile_delete)
+
+    intake = commands.add_parser(
+        "import",
+        help="add images to a profile's history (only their vectors are kept)",
+        description="Decode each image in memory, extract its vectors and store them, "
+        "encrypted, in the profile's history; the images themselves are not kept. Prints "
+        "STATUS<TAB>PATH<TAB>REASON per file (imported, duplicate, rejected, skipped) and a "
+        "summary on stderr. Exit 1 when any file was rejected; the others are still imported.",
+    )
+    intake.add_argument("name", metavar="NAME", help="the profile (must exist)")
+    intake.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
+    add_device_option(intake)
+    intake.set_defaults(handler=_cmd_import)
+
+    history = commands.add_parser("history", help="a profile's history items (vectors)")
+    sub = history.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    listing = sub.add_parser("list", help="list a profile's history items")
+    listing.add_argument("name", metavar="NAME")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_cmd_history_list)
+    remove = sub.add_parser("remove", help="remove one history item")
+    remove.add_argument("item_id", type=int, metavar="ID")
+    remove.set_defaults(handler=_cmd_history_remove)
+
+
+def _cmd_profile_create(args: argparse.Namespace) -> int:
+    if args.model not in MODELS:
+        raise InputError(f"--model: no model named {args.model!r} (available: {', '.join(MODELS)})")
+    with unlocked_vault() as vault:
+        profile = vault.profiles.create(args.name, args.model)
+    print(f"created profile {profile.name!r} (model {profile.model})")
+    return EXIT_OK
+
+
+def _cmd_profile_list(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        found = vault.profiles.list()
+    rows = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "model": p.model,
+            "history_items": p.history_count,
+            "outputs": p.output_count,
+            "created_at": p.created_at,
+        }
+        for p in found
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    _print_table(rows, ("name", "model", "history_items", "outputs", "created_at"))
+    return EXIT_OK
+
+
+def _cmd_profile_rename(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        profile = vault.profiles.rename(args.old, args.new)
+    print(f"renamed profile {args.old.strip()!r} to {profile.name!r}")
+    return EXIT_OK
+
+
+def _cmd_profile_delete(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        profile = vault.profiles.get(args.name)
+        what = (
+            f"profile {profile.name!r} with {profile.history_count} history items and "
+            f"{profile.output_count} output{'s' * (profile.output_count != 1)}"
+        )
+        if not args.yes and not _confirm(f"Delete {what}? This cannot be undone. [y/N] "):
+            raise InputError("not deleted (add --yes to confirm without a prompt)")
+        vault.profiles.delete(profile.name)
+        vault.checkpoint()
+    print(f"deleted {what}")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.composer import load_model
+    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.ml.intake import ImportStatus, import_files
+
+    with unlocked_vault() as vault:
+        profile = vault.profiles.get(args.name)
+        model = load_model(profile.model, resolve_device(args.device))
+        counts: Counter[ImportStatus] = Counter()
+        for result in import_files(vault, model, profile.id, args.paths):
+            counts[result.status] += 1
+            print(f"{result.status.value}\t{result.path}\t{result.reason}", flush=True)
+    summary = ", ".join(f"{counts[status]} {status.value}" for status in ImportStatus)
+    print(f"drc: {profile.name}: {summary}", file=sys.stderr)
+    return EXIT_PARTIAL if counts[ImportStatus.rejected] else EXIT_OK
+
+
+def _cmd_history_list(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        profile = vault.profiles.get(args.name)
+        items = vault.history.list(profile.id)
+    rows = [
+        {
+            "id": item.id,
+            "imported_at": item.imported_at,
+            "encoder": item.vectors.encoder,
+            "label": item.label,
+            "source_output_id": item.source_output_id,
+        }
+        for item in items
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    _print_table(rows, ("id", "imported_at", "encoder", "source_output_id"))
+    return EXIT_OK
+
+
+def _cmd_history_remove(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        vault.history.remove(args.item_id)
+        vault.checkpoint()
+    print(f"removed history item {args.item_id}")
+    return EXIT_OK
+
+
+def _confirm(prompt: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    return input(prompt).strip().lower() in ("y", "yes")
+
+
+def _print_table(rows: list[dict], columns: tuple[str, ...]) -> None:
+    """Rows as aligned columns with a header; ``-`` for empty values."""
+    cells = [[c.replace("_", " ") for c in columns]]
+    cells += [["-" if row[c] is None else str(row[c]) for c in columns] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    for line in cells:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
