@@ -177,3 +177,16 @@ def export_copy(connection: Connection, target: Path, passphrase: str, version: 
 
 def cipher_version(connection: Connection) -> str:
     return connection.execute("PRAGMA cipher_version").fetchone()[0]
+
+
+def cipher_description(connection: Connection) -> str:
+    """The encryption in use, e.g. ``AES-256-CBC, HMAC_SHA512, PBKDF2_HMAC_SHA512 x 256000``."""
+    settings = dict(
+        row[0].removeprefix("PRAGMA ").rstrip(";").split(" = ")
+        for row in connection.execute("PRAGMA cipher_settings")
+    )
+    cipher = connection.execute("PRAGMA cipher").fetchone()[0]
+    return (
+        f"{cipher}, {settings['cipher_hmac_algorithm']}, "
+        f"{settings['cipher_kdf_algorithm']} x {settings['kdf_iter']}"
+    )

@@ -46,6 +46,7 @@ class VaultInfo:
     size_bytes: int
     schema_version: int
     sqlcipher_version: str
+    cipher: str
     profiles: int
     history_items: int
     outputs: int
@@ -93,11 +94,7 @@ class Vault:
             connection = sql.open_keyed(path, passphrase)
             sql.apply_pragmas(connection)
             migrate(connection)
-            with sql.transaction(connection):
-                connection.execute(
-                    "INSERT INTO vault_meta (key, value) VALUES (?, ?)",
-                    (_FINGERPRINT_KEY, secrets.token_bytes(32)),
-                )
+            _ensure_fingerprint_key(connection)
         except BaseException:
             _remove_vault_files(path)
             raise
@@ -132,6 +129,7 @@ class Vault:
                 for marker in stale:
                     marker.unlink(missing_ok=True)
             migrate(connection)
+            _ensure_fingerprint_key(connection)
         except BaseException:
             connection.close()
             raise
@@ -176,6 +174,7 @@ class Vault:
             size_bytes=sum(_file_size(self.path, suffix) for suffix in ("", *_SIDECARS)),
             schema_version=self.schema_version,
             sqlcipher_version=sql.cipher_version(self._db),
+            cipher=sql.cipher_description(self._db),
             profiles=count("profiles"),
             history_items=count("history_items"),
             outputs=count("outputs"),
@@ -328,6 +327,18 @@ def network_warning(home: Path) -> str | None:
 def check_new_passphrase(passphrase: str) -> None:
     """Re-exported so callers outside store/ can check a passphrase before asking twice."""
     sql.check_new_passphrase(passphrase)
+
+
+def _ensure_fingerprint_key(connection: sql.Connection) -> None:
+    """The vault's random key for content fingerprints, made once from the OS's CSPRNG."""
+    query = "SELECT 1 FROM vault_meta WHERE key = ?"
+    if connection.execute(query, (_FINGERPRINT_KEY,)).fetchone():
+        return
+    with sql.transaction(connection):
+        connection.execute(
+            "INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (_FINGERPRINT_KEY, secrets.token_bytes(32)),
+        )
 
 
 def _session_markers(home: Path) -> list[Path]:
