@@ -23,8 +23,13 @@ from drc_desktop.core.passphrase import (
     PASSPHRASE,
     read_passphrase,
 )
-from drc_desktop.store.location import data_home, filesystem_type
-from drc_desktop.store.vault import Vault, check_new_passphrase, network_warning
+from drc_desktop.store.location import VAULT_FILE, data_home, filesystem_type
+from drc_desktop.store.vault import (
+    Vault,
+    check_new_passphrase,
+    network_warning,
+    reported_as_vault_errors,
+)
 
 
 @contextmanager
@@ -32,16 +37,18 @@ def unlocked_vault() -> Iterator[Vault]:
     """The vault of the data folder, unlocked with ``DRC_PASSPHRASE`` (or a prompt)."""
     home = data_home()
     _warn_about_location(home)
-    vault = Vault.unlock(home, read_passphrase(PASSPHRASE, "Vault passphrase: "))
-    if vault.checked_after_crash:
-        print(
-            "drc: note: the vault was not closed cleanly last time; its integrity checks passed",
-            file=sys.stderr,
-        )
-    try:
-        yield vault
-    finally:
-        vault.close()
+    passphrase = read_passphrase(PASSPHRASE, "Vault passphrase: ")
+    with reported_as_vault_errors(home / VAULT_FILE):
+        vault = Vault.unlock(home, passphrase)
+        if vault.checked_after_crash:
+            print(
+                "drc: note: the vault was not closed cleanly last time; its checks passed",
+                file=sys.stderr,
+            )
+        try:
+            yield vault
+        finally:
+            vault.close()
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from drc_desktop.core.errors import VaultError
+from drc_desktop.core.errors import VaultDamagedError, VaultError
 from drc_desktop.store import connection as sql
 from drc_desktop.store.location import VAULT_FILE, is_network_filesystem, make_private_folder
 from drc_desktop.store.records import AuditEvent
@@ -312,6 +312,22 @@ class Vault:
             raise VaultError(
                 f"cannot {action} while another DRC Desktop process has the vault open"
             )
+
+
+@contextmanager
+def reported_as_vault_errors(path: Path) -> Iterator[None]:
+    """Turn SQLCipher's own exceptions inside the block into :class:`VaultError`s a person can
+    act on (a damaged page met by an ordinary read, a lock held too long...)."""
+    try:
+        yield
+    except sql.DatabaseError as exc:
+        message = str(exc)
+        if any(sign in message for sign in ("malformed", "not a database", "HMAC", "corrupt")):
+            raise VaultDamagedError(
+                f"{path}: the vault is damaged ({message}); run `drc vault verify`, and restore "
+                "a backup with `drc vault restore FILE`"
+            ) from None
+        raise VaultError(f"{path}: {message}") from None
 
 
 def network_warning(home: Path) -> str | None:
