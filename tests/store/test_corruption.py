@@ -40,9 +40,9 @@ def test_flipped_bytes_in_a_data_page_are_found_by_verify(home):
     assert path.stat().st_size > 10 * PAGE_SIZE
     flip_bytes(path, page=5)
     damaged = digest(path)
-    with Vault.unlock(home, PASSPHRASE) as vault:  # page 1 is intact: unlock stays fast
-        with pytest.raises(VaultDamagedError, match=r"damaged \(.*HMAC.*page 6.*restore a backup"):
-            vault.verify()
+    expected = r"damaged \(.*HMAC.*page 6.*restore a backup"
+    with Vault.unlock(home, PASSPHRASE) as vault, pytest.raises(VaultDamagedError, match=expected):
+        vault.verify()  # page 1 is intact: unlock stays fast, verify finds the damage
     assert digest(path) == damaged  # nothing repaired or rewritten
 
 
@@ -52,9 +52,11 @@ def test_reading_a_damaged_page_is_a_clear_vault_error(home):
     flip_bytes(path, page=5)
     with Vault.unlock(home, PASSPHRASE) as vault:
         profile = vault.profiles.get("Alice")
-        with pytest.raises(VaultDamagedError, match="drc vault restore"):
-            with reported_as_vault_errors(path):
-                vault.history.list(profile.id)
+        with (
+            pytest.raises(VaultDamagedError, match="drc vault restore"),
+            reported_as_vault_errors(path),
+        ):
+            vault.history.list(profile.id)
 
 
 def test_damaged_first_page_is_refused_without_change(home):
