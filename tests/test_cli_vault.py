@@ -65,7 +65,7 @@ def ready(drc, images) -> None:
 
 
 def test_init_warns_that_a_lost_passphrase_cannot_be_recovered(drc, tmp_path):
-    status, out, err = drc("vault", "init")
+    status, _out, err = drc("vault", "init")
     assert status == cli.EXIT_OK
     assert LOST_PASSPHRASE_WARNING in err
     assert (tmp_path / "home" / "vault.db").is_file()
@@ -97,7 +97,7 @@ def test_import_needs_an_existing_profile(drc, images):
 
 
 def test_listings_have_json(drc, ready):
-    status, out, _ = drc("profile", "list", "--json")
+    _status, out, _ = drc("profile", "list", "--json")
     (profile,) = json.loads(out)
     assert (profile["name"], profile["model"], profile["history_items"]) == ("Alice", "drc-mini", 4)
     items = json.loads(drc("history", "list", "Alice", "--json")[1])
@@ -142,7 +142,7 @@ def test_generate_with_out_writes_files_too(drc, ready, reference, tmp_path):
 
 
 def test_prompt_is_an_error_for_the_builtin_model(drc, ready, reference):
-    status, out, err = drc("generate", "--profile", "Alice", "--reference", reference,
+    status, _out, err = drc("generate", "--profile", "Alice", "--reference", reference,
                            "--prompt", "a cat")  # fmt: skip
     assert status == cli.EXIT_ERROR and "no text encoder" in err
     assert json.loads(drc("outputs", "list", "--json")[1]) == []
@@ -151,7 +151,7 @@ def test_prompt_is_an_error_for_the_builtin_model(drc, ready, reference):
 def test_feedback_loop_delete_and_remove(drc, ready, reference):
     ids = drc("generate", "--profile", "Alice", "--reference", reference, "--n", "2",
               "--steps", "2")[1].split()  # fmt: skip
-    status, out, _ = drc("outputs", "add-to-history", ids[0])
+    status, _out, _ = drc("outputs", "add-to-history", ids[0])
     assert status == cli.EXIT_OK
     items = json.loads(drc("history", "list", "Alice", "--json")[1])
     assert len(items) == 5 and items[-1]["source_output_id"] == int(ids[0])
@@ -176,7 +176,7 @@ def test_wrong_passphrase_is_exit_2_and_changes_no_byte(drc, ready, tmp_path, mo
     vault_file = tmp_path / "home" / "vault.db"
     before = hashlib.sha256(vault_file.read_bytes()).hexdigest()
     monkeypatch.setenv("DRC_PASSPHRASE", "not the passphrase")
-    status, out, err = drc("profile", "list")
+    status, _out, err = drc("profile", "list")
     assert status == cli.EXIT_ERROR
     assert err.strip().splitlines() == [
         f"drc: error: {vault_file}: wrong passphrase (or the file is not a DRC vault)"
