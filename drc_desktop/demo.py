@@ -1,16 +1,23 @@
 """``python3 installer/dev.py demo``: the main job, headless, on the built-in model.
 
-Builds a few demo "users" from the sticker renderer (a history of 6 stickers each, in one
-style with a palette the model never saw), generates personalized images for several
-references (other styles, other semantics) and writes the PNGs and a contact sheet to
-``out/demo/``:
-one row per (user, reference): history | reference | outputs.
+Runs the product's whole flow through a demo vault, as the CLI and the GUI do:
+
+1. builds a few demo "users" from the sticker renderer (6 stickers each, in one style with a
+   palette the model never saw) and writes them to ``out/demo/originals/`` (the user's own
+   files, which the app never copies);
+2. creates an encrypted vault in ``out/demo/vault/`` (passphrase ``DEMO_PASSPHRASE``: demo
+   data only), one profile per user, and imports the originals (only vectors are kept);
+3. generates from each profile's stored vectors for several references (other styles, other
+   semantics), keeping the outputs in the vault;
+4. exports them to ``out/demo/exports/`` (neutral names, no metadata) and draws a contact
+   sheet, one row per (user, reference): history | reference | outputs.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -93,34 +100,53 @@ def sticker_world_sheet(styles: int = 8, seed: int = 7) -> Image.Image:
     return sheet
 
 
-def run(out: Path, users: int = 4, references: int = 3, n: int = 4, seed: int = 0) -> Path:
-    from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.drc_mini import MiniModel
+DEMO_PASSPHRASE = "demo vault passphrase"
+"""The demo vault's passphrase: it holds nothing but generated demo stickers."""
 
-    model = MiniModel.load().to(resolve_device("auto"))
-    out.mkdir(parents=True, exist_ok=True)
-    rows = []
+
+def run(out: Path, users: int = 4, references: int = 3, n: int = 4, seed: int = 0) -> Path:
+    from drc_desktop.core.requests import GenerationRequest
+    from drc_desktop.ml.composer import generate_for_profile, load_model
+    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.ml.intake import ImportStatus, import_files
+    from drc_desktop.store.exports import export_outputs
+    from drc_desktop.store.vault import Vault
+
     started = time.perf_counter()
-    for u, (history, refs) in enumerate(demo_users(users, references)):
-        for r, (reference, semantics) in enumerate(refs):
-            images: list[Image.Image] = []
-            for _, _, result in model.generate(history, reference, n=n, seed=seed + r):
-                images = result or images
-            for i, image in enumerate(images):
-                name = f"user{u}-ref{r}-{i:02d}.png"
-                big = image.resize((THUMB, THUMB), Image.Resampling.BICUBIC)
-                (out / name).write_bytes(encode_png(big))
-            rows.append((history, reference, images))
-            print(
-                f"user {u}, reference {r} ({semantics.emotion}, {semantics.action}): "
-                f"{len(images)} images",
-                flush=True,
-            )
+    model = load_model("drc-mini", resolve_device("auto"))
+    home = out / "vault"
+    if home.exists():  # the demo's own vault from an earlier run: demo data only
+        shutil.rmtree(home)
+    rows = []
+    with Vault.create(home, DEMO_PASSPHRASE) as vault:
+        print(f"vault: {vault.path.resolve()} (passphrase: {DEMO_PASSPHRASE!r})")
+        for u, (history, refs) in enumerate(demo_users(users, references)):
+            originals = out / "originals" / f"user{u}"
+            originals.mkdir(parents=True, exist_ok=True)
+            for i, image in enumerate(history):
+                (originals / f"{i:02d}.png").write_bytes(encode_png(image))
+            profile = vault.profiles.create(f"Demo user {u}", "drc-mini")
+            results = list(import_files(vault, model, profile.id, [originals]))
+            imported = sum(r.status is ImportStatus.imported for r in results)
+            print(f"{profile.name}: imported {imported} images as vectors", flush=True)
+            for r, (reference, semantics) in enumerate(refs):
+                request = GenerationRequest(profile_id=profile.id, n=n, seed=seed + r)
+                ids: list[int] = []
+                for _, _, result in generate_for_profile(vault, model, request, reference):
+                    ids = result or ids
+                written = export_outputs(vault, ids, out / "exports" / f"user{u}-ref{r}")
+                images = [Image.open(path).convert("RGB") for path in written]
+                rows.append((history, reference, images))
+                print(
+                    f"  reference {r} ({semantics.emotion}, {semantics.action}): "
+                    f"outputs {ids[0]}-{ids[-1]} kept in the vault and exported",
+                    flush=True,
+                )
     sheet = out / "contact-sheet.png"
     sheet.write_bytes(encode_png(contact_sheet(rows)))
     print(f"done in {time.perf_counter() - started:.1f} s")
     print(f"contact sheet: {sheet.resolve()}")
-    print(f"images: {out.resolve()}")
+    print(f"exports: {(out / 'exports').resolve()}")
     return sheet
 
 

@@ -23,9 +23,7 @@ from drc_desktop.core.composition import DEFAULT_IMAGES, DEFAULT_STRENGTH
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import read_image
 from drc_desktop.core.requests import GenerationRequest
-from drc_desktop.store.vault import Vault
-
-EXPORT_NAME = "image-{:03d}.png"
+from drc_desktop.store.exports import export_outputs
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -109,7 +107,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         output_ids: list[int] = []
         for _, _, ids in generate_for_profile(vault, model, request, reference):
             output_ids = ids or output_ids
-        written = _export(vault, output_ids, args.out) if args.out is not None else []
+        written = export_outputs(vault, output_ids, args.out) if args.out is not None else []
     for index, output_id in enumerate(output_ids):
         print(f"{output_id}\t{written[index]}" if written else output_id)
     return EXIT_OK
@@ -154,9 +152,8 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_outputs_export(args: argparse.Namespace) -> int:
-    make_folder(args.out)
     with unlocked_vault() as vault:
-        written = _export(vault, args.ids, args.out)
+        written = export_outputs(vault, args.ids, args.out)
     for path in written:
         print(path)
     return EXIT_OK
@@ -188,22 +185,3 @@ def _cmd_outputs_add_to_history(args: argparse.Namespace) -> int:
     if skipped:
         print(f"drc: {skipped} already in the history", file=sys.stderr)
     return EXIT_OK
-
-
-def _export(vault: Vault, output_ids: list[int], folder: Path) -> list[Path]:
-    """Write outputs to ``folder`` under the next free neutral names; never overwrites."""
-    outputs = [vault.outputs.get(output_id) for output_id in output_ids]
-    written = []
-    number = 1
-    for output in outputs:
-        while (folder / EXPORT_NAME.format(number)).exists():
-            number += 1
-        path = folder / EXPORT_NAME.format(number)
-        try:
-            with open(path, "xb") as file:  # exclusive: a file that appeared meanwhile is kept
-                file.write(output.png)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write file ({exc.strerror or exc})") from exc
-        written.append(path)
-    vault.outputs.record_export(outputs)
-    return written
