@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from drc_desktop.core import stickers
@@ -179,3 +181,59 @@ def test_an_output_joins_its_profiles_history_once(vault, trained_model):
     assert (item.id, item.source_output_id) == (item_id, output_id)
     assert add_outputs_to_history(vault, trained_model, [output_id]) == []
     assert vault.history.count(profile.id) == 1
+
+
+@pytest.fixture(scope="module")
+def fuzz_vault(tmp_path_factory):
+    home = tmp_path_factory.mktemp("fuzz") / "home"
+    with Vault.create(home, PASSPHRASE) as opened:
+        yield opened, opened.profiles.create("Fuzz", "drc-mini").id
+
+
+SEEDS_FOR_FUZZ = [encoded(sticker(20), "PNG"), encoded(sticker(21), "JPEG", quality=80),
+                  encoded(sticker(22), "GIF"), encoded(sticker(23), "WEBP")]  # fmt: skip
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    seed=st.sampled_from(SEEDS_FOR_FUZZ),
+    edits=st.lists(
+        st.tuples(st.integers(0, 2**20), st.integers(0, 255), st.sampled_from("xtio")),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_mutated_image_bytes_never_break_the_intake(
+    fuzz_vault, trained_model, tmp_path_factory, seed, edits
+):
+    """Flips, truncations, insertions and overwrites: each file is imported or rejected (or a
+    duplicate), never an exception, and the rows already stored stay."""
+    data = bytearray(seed)
+    for where, value, kind in edits:
+        at = where % max(len(data), 1)
+        if kind == "x":
+            data[at] ^= value or 1
+        elif kind == "t":
+            del data[at:]
+        elif kind == "i":
+            data[at:at] = bytes([value]) * 8
+        else:
+            data[at : at + 4] = bytes([value]) * 4
+    fuzz_vault, profile_id = fuzz_vault
+    before = {item.id for item in fuzz_vault.history.list(profile_id)}
+    path = tmp_path_factory.mktemp("mutated") / "mutated.png"
+    path.write_bytes(bytes(data))
+    (result,) = import_files(fuzz_vault, trained_model, profile_id, [path])
+    after = {item.id for item in fuzz_vault.history.list(profile_id)}
+    assert before <= after
+    if result.status is ImportStatus.imported:
+        assert after == before | {result.item_id}
+    else:
+        assert result.status in (ImportStatus.rejected, ImportStatus.duplicate)
+        assert after == before and result.reason
