@@ -214,3 +214,12 @@ def test_verify_reports_damage_as_one_line(drc, ready, tmp_path):
     status, _, err = drc("vault", "verify")
     assert status == cli.EXIT_ERROR
     assert len(err.strip().splitlines()) == 1 and "damaged" in err and "Traceback" not in err
+
+
+def test_unusable_data_folder_is_one_clear_error(drc, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DRC_HOME", str(blocker / "home"))
+    status, _, err = drc("vault", "init")
+    assert status == cli.EXIT_ERROR
+    assert "cannot create the vault" in err and "Traceback" not in err

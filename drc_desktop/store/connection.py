@@ -15,7 +15,12 @@ from pathlib import Path
 
 import sqlcipher3
 
-from drc_desktop.core.errors import InputError, VaultDamagedError, WrongPassphraseError
+from drc_desktop.core.errors import (
+    InputError,
+    VaultDamagedError,
+    VaultError,
+    WrongPassphraseError,
+)
 
 BUSY_TIMEOUT_MS = 15_000
 """How long a write waits for another process's transaction before giving up."""
@@ -79,11 +84,15 @@ def open_keyed(path: Path, passphrase: str, *, read_only: bool = False) -> Conne
     Raises:
         WrongPassphraseError: the key does not decrypt the file (or it is not a vault). No byte
             of the file has been written.
+        VaultError: the file cannot be opened at all.
     """
     target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
-    connection = sqlcipher3.connect(
-        target, uri=read_only, isolation_level=None, check_same_thread=False
-    )
+    try:
+        connection = sqlcipher3.connect(
+            target, uri=read_only, isolation_level=None, check_same_thread=False
+        )
+    except DatabaseError as exc:  # unreadable file, missing folder, no permission
+        raise VaultError(f"{path}: cannot open the file ({exc})") from None
     try:
         # Without this a wrong key makes SQLCipher print its internal errors on stderr.
         connection.execute("PRAGMA cipher_log_level = NONE")

@@ -44,7 +44,9 @@ def check_profile_name(name: str) -> str:
     return cleaned
 
 
-def record(connection: Connection, event: AuditEvent, profile_id: int | None, count: int = 0):
+def record(
+    connection: Connection, event: AuditEvent, profile_id: int | None, count: int = 0
+) -> None:
     """Append one audit entry (call inside the transaction of the change it records)."""
     connection.execute(
         "INSERT INTO audit_log (at, event, profile_id, item_count) VALUES (?, ?, ?, ?)",

@@ -83,13 +83,15 @@ class Vault:
             InputError: the passphrase is too weak.
         """
         sql.check_new_passphrase(passphrase)
-        make_private_folder(home)
         path = home / VAULT_FILE
         try:
+            make_private_folder(home)
             # Created empty with owner-only permissions; SQLite gives -wal/-shm the same mode.
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             raise VaultError(f"{path}: a vault already exists here; nothing was changed") from None
+        except OSError as exc:
+            raise VaultError(f"{path}: cannot create the vault ({exc.strerror or exc})") from None
         try:
             connection = sql.open_keyed(path, passphrase)
             sql.apply_pragmas(connection)
