@@ -21,15 +21,20 @@ class ImageVectors:
             when the disentangler is retrained.
         style: the style part ``[T', d]`` (StyleTower of the image with itself).
         semantics: the semantic part ``[T', d]`` (SemTower of the image with itself).
+        variants: encoder features ``[V, ...]`` of V semantic-preserving variants of the
+            image, kept for training where the backend needs them (None otherwise).
     """
 
     encoder: str
     features: np.ndarray
     style: np.ndarray
     semantics: np.ndarray
+    variants: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        for field in ("features", "style", "semantics"):
+        for field in ("features", "style", "semantics", "variants"):
+            if getattr(self, field) is None:
+                continue
             value = np.ascontiguousarray(getattr(self, field), dtype=np.float32)
             if value.ndim == 0 or value.size == 0:
                 raise ValueError(f"{field} must be a non-empty array, got shape {value.shape}")

@@ -22,6 +22,8 @@ class AuditEvent(StrEnum):
     output_deleted = "output_deleted"
     added_to_history = "added_to_history"
     passphrase_changed = "passphrase_changed"
+    model_added = "model_added"
+    model_removed = "model_removed"
     backed_up = "backed_up"
     restored = "restored"
 
@@ -69,3 +71,24 @@ class AuditEntry:
     event: AuditEvent
     profile_id: int | None
     item_count: int
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    """A model file or folder the user registered (``drc models add``).
+
+    ``kind`` is one of ``ModelKind``'s values; ``manifest`` maps each file (relative to
+    ``path`` for folders, the file name for single files) to its SHA-256; ``details`` holds
+    what detection found (variant, embedding sizes...). ``ip_adapter`` and ``image_encoder``
+    name the models linked to a pipeline.
+    """
+
+    name: str
+    kind: str
+    architecture: str | None
+    path: str
+    manifest: dict[str, str]
+    details: dict
+    added_at: str
+    ip_adapter: str | None = None
+    image_encoder: str | None = None

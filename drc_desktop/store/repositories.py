@@ -9,6 +9,7 @@ behind.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from collections.abc import Iterable
 
@@ -18,7 +19,14 @@ from drc_desktop.core.errors import InputError
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors, array_to_blob, blob_to_array
 from drc_desktop.store.connection import Connection, DatabaseError, transaction
-from drc_desktop.store.records import AuditEntry, AuditEvent, HistoryItem, Output, Profile
+from drc_desktop.store.records import (
+    AuditEntry,
+    AuditEvent,
+    HistoryItem,
+    Output,
+    Profile,
+    RegisteredModel,
+)
 
 MAX_PROFILE_NAME = 80
 
@@ -139,15 +147,20 @@ class HistoryRepository:
         features, features_shape = array_to_blob(vectors.features)
         style, style_shape = array_to_blob(vectors.style)
         semantics, semantics_shape = array_to_blob(vectors.semantics)
+        variants, variants_shape = (
+            (None, None) if vectors.variants is None else array_to_blob(vectors.variants)
+        )
         with transaction(self._db):
             cursor = self._db.execute(
                 "INSERT INTO history_items (profile_id, encoder, features, features_shape,"
-                " style, style_shape, semantics, semantics_shape, content_hash, imported_at,"
-                " label, source_output_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " style, style_shape, semantics, semantics_shape, variants, variants_shape,"
+                " content_hash, imported_at, label, source_output_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (profile_id, content_hash) DO NOTHING",
                 (
                     profile_id, vectors.encoder, features, features_shape, style, style_shape,
-                    semantics, semantics_shape, content_hash, now(), label, source_output_id,
+                    semantics, semantics_shape, variants, variants_shape, content_hash, now(),
+                    label, source_output_id,
                 ),
             )  # fmt: skip
             if cursor.rowcount == 0:
@@ -158,8 +171,8 @@ class HistoryRepository:
     def list(self, profile_id: int) -> list[HistoryItem]:
         rows = self._db.execute(
             "SELECT id, profile_id, encoder, features, features_shape, style, style_shape,"
-            " semantics, semantics_shape, imported_at, label, source_output_id"
-            " FROM history_items WHERE profile_id = ? ORDER BY id",
+            " semantics, semantics_shape, variants, variants_shape, imported_at, label,"
+            " source_output_id FROM history_items WHERE profile_id = ? ORDER BY id",
             (profile_id,),
         )
         return [_history_item(row) for row in rows]
@@ -249,6 +262,73 @@ class OutputRepository:
                 record(self._db, AuditEvent.exported, output.profile_id, 1)
 
 
+class ModelRepository:
+    """The registry of bring-your-own models (paths and manifests stay in the vault)."""
+
+    _COLUMNS = (
+        "name, kind, architecture, path, manifest, details, added_at, ip_adapter, image_encoder"
+    )
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, model: RegisteredModel) -> RegisteredModel:
+        """Raises InputError when the name is taken."""
+        try:
+            with transaction(self._db):
+                self._db.execute(
+                    f"INSERT INTO models ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        model.name, model.kind, model.architecture, model.path,
+                        json.dumps(model.manifest, sort_keys=True),
+                        json.dumps(model.details, sort_keys=True), model.added_at,
+                        model.ip_adapter, model.image_encoder,
+                    ),
+                )  # fmt: skip
+                record(self._db, AuditEvent.model_added, None)
+        except DatabaseError as exc:
+            if "UNIQUE" in str(exc):
+                raise InputError(f"a model named {model.name!r} is already registered") from None
+            raise
+        return self.get(model.name)
+
+    def list(self) -> list[RegisteredModel]:
+        rows = self._db.execute(f"SELECT {self._COLUMNS} FROM models ORDER BY name")
+        return [_model(row) for row in rows]
+
+    def get(self, name: str) -> RegisteredModel:
+        row = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM models WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise InputError(f"no model named {name!r} (see `drc models list`)")
+        return _model(row)
+
+    def remove(self, name: str) -> None:
+        """Raises InputError when the model is unknown, a profile uses it, or a registered
+        pipeline links to it."""
+        self.get(name)
+        users = [
+            r[0] for r in self._db.execute("SELECT name FROM profiles WHERE model = ?", (name,))
+        ]
+        if users:
+            raise InputError(
+                f"model {name!r} is used by profile{'s' * (len(users) > 1)} "
+                f"{', '.join(repr(u) for u in users)}; delete those first"
+            )
+        linked = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT name FROM models WHERE ip_adapter = ? OR image_encoder = ?", (name, name)
+            )
+        ]
+        if linked:
+            raise InputError(f"model {name!r} is linked to {', '.join(map(repr, linked))}")
+        with transaction(self._db):
+            self._db.execute("DELETE FROM models WHERE name = ?", (name,))
+            record(self._db, AuditEvent.model_removed, None)
+
+
 class AuditLog:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
@@ -266,14 +346,23 @@ class AuditLog:
 
 def _history_item(row: tuple) -> HistoryItem:
     (item_id, profile_id, encoder, features, f_shape, style, s_shape, semantics, m_shape,
-     imported_at, label, source_output_id) = row  # fmt: skip
+     variants, v_shape, imported_at, label, source_output_id) = row  # fmt: skip
     vectors = ImageVectors(
         encoder,
         blob_to_array(features, f_shape),
         blob_to_array(style, s_shape),
         blob_to_array(semantics, m_shape),
+        None if variants is None else blob_to_array(variants, v_shape),
     )
     return HistoryItem(item_id, profile_id, vectors, imported_at, label, source_output_id)
+
+
+def _model(row: tuple) -> RegisteredModel:
+    name, kind, architecture, path, manifest, details, added_at, ip_adapter, encoder = row
+    return RegisteredModel(
+        name, kind, architecture, path, json.loads(manifest), json.loads(details), added_at,
+        ip_adapter, encoder,
+    )  # fmt: skip
 
 
 def _output(row: tuple) -> Output:

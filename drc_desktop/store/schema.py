@@ -72,7 +72,28 @@ CREATE INDEX outputs_by_profile ON outputs (profile_id);
 ALTER TABLE history_items ADD COLUMN source_output_id INTEGER;
 """
 
-MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2)
+_VERSION_3 = """
+-- bring-your-own models (issue 4): where they are and the SHA-256 of every file, kept in the
+-- vault because model paths are private too
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    architecture TEXT,
+    path TEXT NOT NULL,
+    manifest TEXT NOT NULL,
+    details TEXT NOT NULL,
+    ip_adapter TEXT,
+    image_encoder TEXT,
+    added_at TEXT NOT NULL
+);
+-- encoder features of semantic-preserving variants of the image, captured at import for
+-- training (the image itself is gone afterwards)
+ALTER TABLE history_items ADD COLUMN variants BLOB;
+ALTER TABLE history_items ADD COLUMN variants_shape TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this app writes; vaults of any earlier version are migrated forward."""
 

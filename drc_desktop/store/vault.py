@@ -30,6 +30,7 @@ from drc_desktop.store.records import AuditEvent
 from drc_desktop.store.repositories import (
     AuditLog,
     HistoryRepository,
+    ModelRepository,
     OutputRepository,
     ProfileRepository,
 )
@@ -57,7 +58,7 @@ class Vault:
     """An unlocked vault. Use :meth:`create` or :meth:`unlock`, then ``close()`` (or ``with``).
 
     Attributes:
-        profiles, history, outputs, audit: the repositories (see ``repositories``).
+        profiles, history, outputs, models, audit: the repositories (see ``repositories``).
         checked_after_crash: True when unlock found an unclean shutdown and ran the checks.
     """
 
@@ -69,6 +70,7 @@ class Vault:
         self.history = HistoryRepository(connection)
         self.outputs = OutputRepository(connection)
         self.audit = AuditLog(connection)
+        self.models = ModelRepository(connection)
         self.checked_after_crash = False
         self._marker: Path | None = None
 

@@ -29,6 +29,10 @@ ROWS_OF_VERSION = {
         "INSERT INTO outputs VALUES (1, 1, '2026-01-02T00:00:00Z', x'89504e47', 64, 64,"
         ' \'{"profile_id": 1, "seed": 5}\')',
     ],
+    3: [
+        "INSERT INTO models (name, kind, architecture, path, manifest, details, added_at)"
+        " VALUES ('sd', 'diffusers', 'sd15', '/models/sd', '{}', '{}', '2026-01-03T00:00:00Z')",
+    ],
 }
 
 
@@ -65,6 +69,8 @@ def test_vault_of_every_earlier_version_migrates_without_losing_rows(tmp_path, s
             assert (item.vectors.features == vectors.features).all()
         if start >= 2:
             assert vault.outputs.get(1).request.seed == 5
+        if start >= 3:
+            assert vault.models.get("sd").architecture == "sd15"
         # the migrated vault works like a new one
         profile = vault.profiles.create("New", "drc-mini")
         vault.history.add(profile.id, vectors, vault.fingerprint(b"n"))
