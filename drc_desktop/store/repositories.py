@@ -304,6 +304,13 @@ class ModelRepository:
             raise InputError(f"no model named {name!r} (see `drc models list`)")
         return _model(row)
 
+    def set_links(self, name: str, ip_adapter: str | None, image_encoder: str | None) -> None:
+        with transaction(self._db):
+            self._db.execute(
+                "UPDATE models SET ip_adapter = ?, image_encoder = ? WHERE name = ?",
+                (ip_adapter, image_encoder, name),
+            )
+
     def remove(self, name: str) -> None:
         """Raises InputError when the model is unknown, a profile uses it, or a registered
         pipeline links to it."""

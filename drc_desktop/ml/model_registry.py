@@ -1,0 +1,188 @@
+"""Registering, linking and verifying bring-your-own models (``drc models ...``).
+
+A registration records what ``model_formats.detect`` found and the SHA-256 of every file, in
+the vault. Before a model is loaded its files are hashed again (:func:`check_files`): a
+changed file is refused with its name. A pipeline is linked to an IP-Adapter of its
+architecture and to the image encoder whose output the adapter reads, matched by embedding
+sizes, never by folder position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.requests import BUILTIN_MODEL
+from drc_desktop.ml.model_formats import (
+    PIPELINE_KINDS,
+    ModelKind,
+    adapter_fits_encoder,
+    detect,
+)
+from drc_desktop.store.records import RegisteredModel
+from drc_desktop.store.repositories import now
+from drc_desktop.store.vault import Vault
+
+HashProgress = Callable[[str, int, int], None]
+"""Called as ``progress(file, done_bytes, total_bytes)`` while hashing."""
+
+CHUNK = 4 << 20
+
+
+def hash_files(root: Path, files: tuple[str, ...] | list[str], progress: HashProgress | None):
+    """SHA-256 of each file (relative to ``root``, or ``root`` itself for a single file)."""
+    paths = {name: (root if root.is_file() else root / name) for name in files}
+    total = sum(path.stat().st_size for path in paths.values())
+    done = 0
+    manifest = {}
+    for name, path in paths.items():
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(CHUNK):
+                    digest.update(block)
+                    done += len(block)
+                    if progress is not None:
+                        progress(name, done, total)
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+        manifest[name] = digest.hexdigest()
+    return manifest
+
+
+def register(
+    vault: Vault,
+    path: Path,
+    *,
+    name: str | None = None,
+    ip_adapter: str | None = None,
+    image_encoder: str | None = None,
+    progress: HashProgress | None = None,
+) -> RegisteredModel:
+    """Detect, check and hash ``path``, then record it (with its links) in the vault.
+
+    Raises:
+        ModelError: the file or folder is not an accepted model (see ``model_formats``).
+        InputError: the name is taken, or a named link is of the wrong kind or size.
+    """
+    detected = detect(path)
+    name = (name or (path.stem if path.is_file() else path.name)).strip()
+    if not name or name == BUILTIN_MODEL:
+        raise InputError(f"--name: {name!r} cannot name a model; choose another name")
+    manifest = hash_files(detected.root, detected.files, progress)
+    model = RegisteredModel(
+        name=name,
+        kind=detected.kind.value,
+        architecture=detected.architecture,
+        path=str(detected.root),
+        manifest=manifest,
+        details=detected.details,
+        added_at=now(),
+    )
+    if detected.kind in PIPELINE_KINDS:
+        model = _link(vault, model, ip_adapter, image_encoder)
+    elif ip_adapter or image_encoder:
+        raise InputError("--ip-adapter and --image-encoder link a Stable Diffusion model only")
+    added = vault.models.add(model)
+    if detected.kind in (ModelKind.ip_adapter, ModelKind.image_encoder):
+        _link_waiting_pipelines(vault)
+    return added
+
+
+def _link(
+    vault: Vault, model: RegisteredModel, ip_adapter: str | None, image_encoder: str | None
+) -> RegisteredModel:
+    adapters = [
+        m
+        for m in vault.models.list()
+        if m.kind == ModelKind.ip_adapter and m.architecture == model.architecture
+    ]
+    if ip_adapter is not None:
+        adapter = vault.models.get(ip_adapter)
+        if adapter.kind != ModelKind.ip_adapter or adapter.architecture != model.architecture:
+            raise InputError(
+                f"--ip-adapter: {ip_adapter!r} is not an IP-Adapter for {model.architecture}"
+            )
+    else:
+        adapter = adapters[0] if len(adapters) == 1 else None
+    encoder = None
+    if image_encoder is not None:
+        encoder = vault.models.get(image_encoder)
+        if encoder.kind != ModelKind.image_encoder:
+            raise InputError(f"--image-encoder: {image_encoder!r} is not a CLIP image encoder")
+        if adapter is not None and not adapter_fits_encoder(adapter.details, encoder.details):
+            raise InputError(
+                f"--image-encoder: {image_encoder!r} gives embeddings of another size than "
+                f"the IP-Adapter {adapter.name!r} reads"
+            )
+    elif adapter is not None:
+        encoder = _encoder_for(vault, adapter)
+    return replace(
+        model,
+        ip_adapter=adapter.name if adapter else None,
+        image_encoder=encoder.name if encoder else None,
+    )
+
+
+def _encoder_for(vault: Vault, adapter: RegisteredModel) -> RegisteredModel | None:
+    fitting = [
+        m
+        for m in vault.models.list()
+        if m.kind == ModelKind.image_encoder and adapter_fits_encoder(adapter.details, m.details)
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _link_waiting_pipelines(vault: Vault) -> None:
+    """Give pipelines registered before their adapter or encoder the links now possible."""
+    for model in vault.models.list():
+        if model.kind in PIPELINE_KINDS and (
+            model.ip_adapter is None or model.image_encoder is None
+        ):
+            linked = _link(vault, model, model.ip_adapter, model.image_encoder)
+            if (linked.ip_adapter, linked.image_encoder) != (model.ip_adapter, model.image_encoder):
+                vault.models.set_links(model.name, linked.ip_adapter, linked.image_encoder)
+
+
+def check_files(model: RegisteredModel, progress: HashProgress | None = None) -> None:
+    """Hash the model's files again and compare with the manifest.
+
+    Raises:
+        ModelError: a file is missing or changed (named), or the folder has moved.
+    """
+    root = Path(model.path)
+    if not root.exists():
+        raise ModelError(f"model {model.name!r}: {root} is gone (moved or on a removed drive?)")
+    for name in model.manifest:
+        if not (root if root.is_file() else root / name).is_file():
+            raise ModelError(f"model {model.name!r}: {name} is missing from {root}")
+    found = hash_files(root, list(model.manifest), progress)
+    changed = [name for name, digest in model.manifest.items() if found[name] != digest]
+    if changed:
+        raise ModelError(
+            f"model {model.name!r}: {', '.join(changed)} changed since it was registered; it "
+            "will not be loaded (register it again if the change is yours)"
+        )
+
+
+def ready_for_generation(vault: Vault, model: RegisteredModel) -> tuple:
+    """The pipeline's linked IP-Adapter and image encoder, checked to fit each other.
+
+    Raises:
+        ModelError: a link is missing or they do not fit, with the command that fixes it.
+    """
+    if model.kind not in PIPELINE_KINDS:
+        raise ModelError(f"model {model.name!r} is an {model.kind}, not a Stable Diffusion model")
+    if model.ip_adapter is None or model.image_encoder is None:
+        raise ModelError(
+            f"model {model.name!r} needs an IP-Adapter and a CLIP image encoder: register them "
+            "with `drc models add PATH` (they are linked when they fit)"
+        )
+    adapter = vault.models.get(model.ip_adapter)
+    encoder = vault.models.get(model.image_encoder)
+    if not adapter_fits_encoder(adapter.details, encoder.details):
+        raise ModelError(f"IP-Adapter {adapter.name!r} does not read {encoder.name!r}'s embeddings")
+    return adapter, encoder
