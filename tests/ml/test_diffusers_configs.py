@@ -46,7 +46,8 @@ def build(architecture: str, component: str) -> torch.nn.Module:
             return UNet2DConditionModel.from_config(config)
         if component == "vae":
             return AutoencoderKL.from_config(config)
-        model_class = CLIPTextModelWithProjection if component == "text_encoder_2" else CLIPTextModel
+        with_projection = component == "text_encoder_2"
+        model_class = CLIPTextModelWithProjection if with_projection else CLIPTextModel
         return model_class(CLIPTextConfig(**config))
 
 
