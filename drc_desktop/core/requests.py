@@ -21,7 +21,8 @@ class GenerationRequest:
     """One call of "generate": a profile's style, a reference's semantics, the settings.
 
     ``index`` is the position of an output within its batch of ``n`` (None for the request
-    as a whole); ``steps`` None means the model's default.
+    as a whole); ``steps``, ``size`` (square output side in pixels) and ``guidance_scale``
+    (text classifier-free guidance of Stable Diffusion models) None mean the model's default.
     """
 
     profile_id: int
@@ -34,6 +35,8 @@ class GenerationRequest:
     semantic_strength: float = DEFAULT_STRENGTH
     prompt: str | None = None
     negative_prompt: str | None = None
+    size: int | None = None
+    guidance_scale: float | None = None
     history_items: int = 0
     index: int | None = None
 
@@ -42,6 +45,8 @@ class GenerationRequest:
             raise InputError(f"n: must be at least 1, got {self.n}")
         if self.steps is not None and self.steps < 1:
             raise InputError(f"steps: must be at least 1, got {self.steps}")
+        if self.size is not None and (self.size < 64 or self.size % 8):
+            raise InputError(f"size: must be a multiple of 8, at least 64, got {self.size}")
         low, high = STRENGTH_RANGE
         for name in ("style_strength", "semantic_strength"):
             value = getattr(self, name)

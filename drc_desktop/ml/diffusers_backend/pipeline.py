@@ -1,0 +1,256 @@
+"""A registered Stable Diffusion model with its IP-Adapter, loaded offline, generating from
+precomputed embeddings (DESIGN.md §3: generation never needs the raw history images).
+
+Components (``SdBackend``): ``pipe`` (a diffusers ``StableDiffusionPipeline`` or
+``StableDiffusionXLPipeline`` with the IP-Adapter loaded twice), ``encoder`` (the linked
+``ClipImageEncoder``), ``selected`` (the layers each adapter acts in, ``ip_adapter``).
+
+Offline always: ``HF_HUB_OFFLINE=1`` (set by ``drc_desktop.ml``), ``local_files_only=True``
+and ``use_safetensors=True``; the adapter is read with safetensors and passed as a state
+dict. Attention slicing is never enabled (it replaces the IP-Adapter attention processors).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from drc_desktop.core.errors import DrcError, InputError, ModelError
+from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.core.vectors import ImageVectors
+from drc_desktop.ml.diffusers_backend import ip_adapter
+from drc_desktop.ml.diffusers_backend.clip_encoder import ClipImageEncoder, encoder_identity
+from drc_desktop.ml.model_formats import ModelKind
+from drc_desktop.ml.model_registry import HashProgress, check_files, ready_for_generation
+from drc_desktop.store.records import RegisteredModel
+from drc_desktop.store.vault import Vault
+
+DEFAULT_STEPS = 30
+DEFAULT_SIZE = {"sd15": 512, "sdxl": 1024}
+
+
+class GenerationCancelled(Exception):
+    """Raised from the step callback to stop the pipeline before the VAE decode."""
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to run: ``dtype`` None = fp16 on CUDA, else fp32; offload and tiling save memory."""
+
+    device: str = "cpu"
+    dtype: torch.dtype | None = None
+    cpu_offload: bool = False
+    vae_tiling: bool = False
+
+
+def load_encoder(vault: Vault, model: RegisteredModel, device: str = "cpu") -> ClipImageEncoder:
+    """The image encoder linked to ``model`` (for import: no pipeline needed)."""
+    _, encoder_model = ready_for_generation(vault, model)
+    check_files(encoder_model)
+    quiet_libraries()
+    identity = encoder_identity(encoder_model.name, encoder_model.manifest)
+    return ClipImageEncoder.load(Path(encoder_model.path), identity).to(device)
+
+
+class SdBackend:
+    """A loaded SD 1.5 / SDXL pipeline with the style and layout IP-Adapters."""
+
+    def __init__(self, pipe, architecture: str, encoder: ClipImageEncoder, variant: str) -> None:
+        self.pipe = pipe
+        self.architecture = architecture
+        self.encoder = encoder
+        self.variant = variant
+        self.selected = ip_adapter.select(pipe.unet, architecture)
+
+    @classmethod
+    def load(
+        cls,
+        vault: Vault,
+        model: RegisteredModel,
+        options: LoadOptions = LoadOptions(),
+        progress: HashProgress | None = None,
+    ) -> SdBackend:
+        """Check every file against its manifest, then load pipeline, adapters and encoder.
+
+        Raises:
+            ModelError: missing links, a changed file, an unloadable layout.
+        """
+        adapter, encoder_model = ready_for_generation(vault, model)
+        for registered in (model, adapter, encoder_model):
+            check_files(registered, progress)
+        dtype = options.dtype or (torch.float16 if options.device == "cuda" else torch.float32)
+        pipe = _load_pipeline(model, dtype)
+        state = ip_adapter.read_state_dict(Path(adapter.path))
+        pipe.load_ip_adapter(
+            [state, state], subfolder=["", ""], weight_name=["", ""], image_encoder_folder=None
+        )
+        pipe.set_progress_bar_config(disable=True)
+        if options.vae_tiling:
+            pipe.vae.enable_tiling()
+        if options.cpu_offload:
+            pipe.enable_model_cpu_offload(device=options.device)
+        else:
+            pipe.to(options.device)
+        identity = encoder_identity(encoder_model.name, encoder_model.manifest)
+        encoder = ClipImageEncoder.load(Path(encoder_model.path), identity, dtype).to(
+            options.device
+        )
+        return cls(pipe, model.architecture, encoder, adapter.details["variant"])
+
+    def describe(self, images: list[Image.Image]) -> list[ImageVectors]:
+        return self.encoder.describe(images)
+
+    def embeddings(
+        self, history: list[ImageVectors], reference: Image.Image, guided: bool
+    ) -> list[torch.Tensor]:
+        """``ip_adapter_image_embeds`` for [style adapter, layout adapter].
+
+        Base adapters read projected embeddings: style = mean of the history's ``[1, E]``,
+        layout = the reference's; the negative half is zeros. "Plus" adapters read hidden
+        states: the reduced ``[17, H]`` features, and the negative half is the encoder's
+        output on an all-zero pixel tensor. With ``guided`` False (no classifier-free
+        guidance: turbo/LCM models) only the positive half is passed.
+        """
+        device = self.pipe.unet.device
+        dtype = self.pipe.unet.dtype
+        reference_vectors = self.describe([reference])[0]
+        if self.variant == "plus":
+            style = torch.from_numpy(_mean([v.features for v in history]))
+            layout = torch.from_numpy(reference_vectors.features)
+            negative = self.encoder.zero_image_features()[0].cpu()
+        else:
+            style = torch.from_numpy(_mean([v.style for v in history]))
+            layout = torch.from_numpy(reference_vectors.style)
+            negative = torch.zeros_like(style)
+        embeds = []
+        for positive in (style, layout):
+            stacked = torch.stack([negative, positive]) if guided else positive[None]
+            embeds.append(stacked[:, None].to(device, dtype))  # [2 or 1, 1 image, ...]
+        return embeds
+
+    def generate(
+        self,
+        history: list[ImageVectors],
+        reference: Image.Image,
+        request: GenerationRequest,
+        *,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
+        """Training-free composition: yields ``(step, total, None)`` per step, then
+        ``(total, total, images)``. Cancelled: stops after the current step, no VAE decode,
+        no images. Strengths scale the style and layout adapters (1 = adapter scale 1)."""
+        steps = request.steps or DEFAULT_STEPS
+        ip_adapter.route(
+            self.pipe.unet, self.selected, request.style_strength, request.semantic_strength
+        )
+        size = DEFAULT_SIZE[self.architecture] if request.size is None else request.size
+        generator = torch.Generator("cpu").manual_seed(request.seed)
+        events: queue.Queue = queue.Queue()
+
+        def on_step_end(pipe, step: int, timestep, callback_kwargs: dict) -> dict:
+            events.put(("step", step + 1))
+            if should_stop is not None and should_stop():
+                raise GenerationCancelled
+            return callback_kwargs
+
+        def run() -> None:
+            try:
+                embeds = self.embeddings(history, reference, guided=self.guides(request))
+                result = self.pipe(
+                    prompt=request.prompt or "",
+                    negative_prompt=request.negative_prompt if self.guides(request) else None,
+                    ip_adapter_image_embeds=embeds,
+                    num_inference_steps=steps,
+                    num_images_per_prompt=request.n,
+                    height=size,
+                    width=size,
+                    generator=generator,
+                    callback_on_step_end=on_step_end,
+                    **self.guidance_arguments(request),
+                )
+                events.put(("done", result.images))
+            except GenerationCancelled:
+                events.put(("cancelled", None))
+            except BaseException as exc:  # re-raised in the caller's thread
+                events.put(("error", exc))
+
+        worker = threading.Thread(target=run, name="sd-generate", daemon=True)
+        worker.start()
+        while True:
+            kind, value = events.get()
+            if kind == "step":
+                yield value, steps, None
+            elif kind == "done":
+                worker.join()
+                yield steps, steps, value
+                return
+            elif kind == "cancelled":
+                worker.join()
+                return
+            else:
+                worker.join()
+                if isinstance(value, DrcError):
+                    raise value
+                raise ModelError(f"generation failed: {value}") from value
+
+    def guides(self, request: GenerationRequest) -> bool:
+        """Whether the pipeline will run classifier-free guidance for this request."""
+        return (request.guidance_scale or self.default_guidance()) > 1.0
+
+    def default_guidance(self) -> float:
+        return 5.0 if self.architecture == "sdxl" else 7.5
+
+    def guidance_arguments(self, request: GenerationRequest) -> dict:
+        return {"guidance_scale": request.guidance_scale or self.default_guidance()}
+
+
+def quiet_libraries() -> None:
+    """No progress bars or notices from diffusers/transformers inside the app (ours report
+    progress through the step callback)."""
+    import diffusers
+    import transformers
+
+    diffusers.utils.logging.set_verbosity_error()
+    diffusers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+
+
+def _load_pipeline(model: RegisteredModel, dtype: torch.dtype):
+    from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+
+    quiet_libraries()
+    pipeline_class = (
+        StableDiffusionXLPipeline if model.architecture == "sdxl" else StableDiffusionPipeline
+    )
+    if model.kind == ModelKind.single_file:
+        raise ModelError(
+            f"model {model.name!r} is a single-file checkpoint: it is registered and verified, "
+            "but this version loads Stable Diffusion models from diffusers folders only"
+        )
+    # SD 1.5 folders may name a safety checker; it is not loaded (it would need a download)
+    extra = {"safety_checker": None, "requires_safety_checker": False}
+    try:
+        return pipeline_class.from_pretrained(
+            model.path,
+            use_safetensors=True,
+            local_files_only=True,
+            torch_dtype=dtype,
+            **(extra if model.architecture == "sd15" else {}),
+        )
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"model {model.name!r}: cannot load {model.path} ({exc})") from None
+
+
+def _mean(arrays: list) -> object:
+    if not arrays:
+        raise InputError("the profile has no history yet: import some of its images first")
+    import numpy as np
+
+    return np.mean(np.stack(arrays), axis=0).astype(np.float32)
