@@ -61,7 +61,9 @@ def load_encoder(vault: Vault, model: RegisteredModel, device: str = "cpu") -> C
 class SdBackend:
     """A loaded SD 1.5 / SDXL pipeline with the style and layout IP-Adapters."""
 
-    def __init__(self, pipe, architecture: str, encoder: ClipImageEncoder, variant: str) -> None:
+    def __init__(
+        self, pipe, architecture: str, encoder: ClipImageEncoder | None, variant: str
+    ) -> None:
         self.pipe = pipe
         self.architecture = architecture
         self.encoder = encoder
@@ -142,42 +144,58 @@ class SdBackend:
         *,
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
-        """Training-free composition: yields ``(step, total, None)`` per step, then
-        ``(total, total, images)``. Cancelled: stops after the current step, no VAE decode,
-        no images. Strengths scale the style and layout adapters (1 = adapter scale 1)."""
+        """Training-free composition: the profile's style, the reference's layout.
+
+        Yields ``(step, total, None)`` per step, then ``(total, total, images)``. Cancelled
+        (``should_stop()``): stops after the current step, before the VAE decode; no images.
+        Strengths scale the style and layout adapters (1 = adapter scale 1).
+        """
+        embeds = self.embeddings(history, reference, guided=self.guides(request))
+        yield from self.generate_from_embeddings(embeds, request, should_stop=should_stop)
+
+    def generate_from_embeddings(
+        self,
+        embeds: list[torch.Tensor],
+        request: GenerationRequest,
+        *,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
+        """:meth:`generate` with the adapters' embeddings already built (see
+        :meth:`embeddings`). The pipeline runs on a worker thread so that each step's
+        progress can be yielded here; its exceptions are raised here."""
         steps = request.steps or DEFAULT_STEPS
         ip_adapter.route(
             self.pipe.unet, self.selected, request.style_strength, request.semantic_strength
         )
-        size = DEFAULT_SIZE[self.architecture] if request.size is None else request.size
+        size = request.size or DEFAULT_SIZE[self.architecture]
         generator = torch.Generator("cpu").manual_seed(request.seed)
+        guided = self.guides(request)
         events: queue.Queue = queue.Queue()
 
         def on_step_end(pipe, step: int, timestep, callback_kwargs: dict) -> dict:
             events.put(("step", step + 1))
             if should_stop is not None and should_stop():
-                raise GenerationCancelled
+                raise GenerationCancelled  # the interrupt flag alone would still decode
             return callback_kwargs
 
         def run() -> None:
             try:
-                embeds = self.embeddings(history, reference, guided=self.guides(request))
                 result = self.pipe(
                     prompt=request.prompt or "",
-                    negative_prompt=request.negative_prompt if self.guides(request) else None,
+                    negative_prompt=request.negative_prompt if guided else None,
                     ip_adapter_image_embeds=embeds,
                     num_inference_steps=steps,
                     num_images_per_prompt=request.n,
                     height=size,
                     width=size,
                     generator=generator,
+                    guidance_scale=request.guidance_scale or self.default_guidance(),
                     callback_on_step_end=on_step_end,
-                    **self.guidance_arguments(request),
                 )
                 events.put(("done", result.images))
             except GenerationCancelled:
                 events.put(("cancelled", None))
-            except BaseException as exc:  # re-raised in the caller's thread
+            except BaseException as exc:  # handed to the caller's thread
                 events.put(("error", exc))
 
         worker = threading.Thread(target=run, name="sd-generate", daemon=True)
@@ -186,18 +204,15 @@ class SdBackend:
             kind, value = events.get()
             if kind == "step":
                 yield value, steps, None
-            elif kind == "done":
-                worker.join()
+                continue
+            worker.join()
+            if kind == "done":
                 yield steps, steps, value
-                return
-            elif kind == "cancelled":
-                worker.join()
-                return
-            else:
-                worker.join()
+            elif kind == "error":
                 if isinstance(value, DrcError):
                     raise value
                 raise ModelError(f"generation failed: {value}") from value
+            return
 
     def guides(self, request: GenerationRequest) -> bool:
         """Whether the pipeline will run classifier-free guidance for this request."""
@@ -205,9 +220,6 @@ class SdBackend:
 
     def default_guidance(self) -> float:
         return 5.0 if self.architecture == "sdxl" else 7.5
-
-    def guidance_arguments(self, request: GenerationRequest) -> dict:
-        return {"guidance_scale": request.guidance_scale or self.default_guidance()}
 
 
 def quiet_libraries() -> None:
