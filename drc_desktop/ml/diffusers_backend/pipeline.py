@@ -13,8 +13,8 @@ dict. Attention slicing is never enabled (it replaces the IP-Adapter attention p
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +69,9 @@ class SdBackend:
         self.encoder = encoder
         self.variant = variant
         self.selected = ip_adapter.select(pipe.unet, architecture)
+        # One long-lived worker thread: torch's CPU thread pool belongs to the calling thread,
+        # and a fresh thread per call would rebuild it each time (measured: +4.7 % wall time).
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sd-generate")
 
     @classmethod
     def load(
@@ -198,14 +201,13 @@ class SdBackend:
             except BaseException as exc:  # handed to the caller's thread
                 events.put(("error", exc))
 
-        worker = threading.Thread(target=run, name="sd-generate", daemon=True)
-        worker.start()
+        finished = self._worker.submit(run)
         while True:
             kind, value = events.get()
             if kind == "step":
                 yield value, steps, None
                 continue
-            worker.join()
+            finished.result()
             if kind == "done":
                 yield steps, steps, value
             elif kind == "error":
