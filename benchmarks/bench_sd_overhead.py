@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -78,6 +79,11 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=2)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--fp16", action="store_true", help="half precision (GPU)")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time direct() with a step callback, and direct() on a worker thread",
+    )
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("at least 5 runs")
@@ -106,8 +112,24 @@ def main() -> int:
         ).images  # fmt: skip
         assert len(images) == 1
 
+    def with_callback() -> None:
+        pipe(
+            prompt="", ip_adapter_image_embeds=embeds, num_inference_steps=args.steps,
+            height=args.size, width=args.size, generator=torch.Generator("cpu").manual_seed(0),
+            guidance_scale=backend.default_guidance(),
+            callback_on_step_end=lambda pipe, step, timestep, kwargs: kwargs,
+        )  # fmt: skip
+
+    worker = ThreadPoolExecutor(max_workers=1)
+
+    def in_worker_thread() -> None:
+        worker.submit(direct).result()
+
     ours()  # applies the block routing, which direct() then shares
-    timings = measure({"ours": ours, "direct": direct}, args.runs, device)
+    cases = {"ours": ours, "direct": direct}
+    if args.breakdown:
+        cases |= {"direct_with_callback": with_callback, "direct_in_worker": in_worker_thread}
+    timings = measure(cases, args.runs, device)
     overhead = 100 * (timings["ours"]["median_ms"] / timings["direct"]["median_ms"] - 1)
     emit(
         {
