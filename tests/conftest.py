@@ -43,3 +43,26 @@ def trained_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def trained_model(trained_model_dir: Path) -> MiniModel:
     return MiniModel.load(trained_model_dir, methods=("drc", "entangled"))
+
+
+@pytest.fixture(scope="session")
+def tiny_sd_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny SD 1.5 and SDXL pipelines, a CLIP image encoder and IP-Adapter files (base for
+    both architectures, a "plus" header-only file), in the real on-disk layouts."""
+    from diffusers import UNet2DConditionModel
+
+    from tests import diffusers_fixtures as fixtures
+
+    root = tmp_path_factory.mktemp("sd-models")
+    paths = {
+        "sd15": fixtures.build_sd15(root / "sd15"),
+        "sdxl": fixtures.build_sdxl(root / "sdxl"),
+        "encoder": fixtures.build_image_encoder(root / "image_encoder"),
+        "plus": fixtures.write_plus_adapter_header(root / "ip-adapter-plus_sd15.safetensors"),
+    }
+    for architecture in ("sd15", "sdxl"):
+        unet = UNet2DConditionModel.from_pretrained(paths[architecture] / "unet")
+        path = root / f"ip-adapter_{architecture}.safetensors"
+        embedding = fixtures.TINY_ENCODER["projection_dim"]
+        paths[f"ip-{architecture}"] = fixtures.build_ip_adapter(path, unet, embedding)
+    return paths

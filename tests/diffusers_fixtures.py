@@ -89,7 +89,7 @@ def build_sd15(folder: Path, seed: int = 0) -> Path:
     pipe = StableDiffusionPipeline(
         unet=unet, vae=_vae(), text_encoder=_text_encoder(768),
         tokenizer=write_tokenizer(folder.with_name(folder.name + "-tokenizer")),
-        scheduler=DDIMScheduler(beta_schedule="scaled_linear", beta_start=0.00085,
+        scheduler=DDIMScheduler(beta_schedule="scaled_linear", beta_start=0.00085, steps_offset=1,
                                 beta_end=0.012, clip_sample=False, set_alpha_to_one=False),
         safety_checker=None, feature_extractor=None, image_encoder=None,
         requires_safety_checker=False,

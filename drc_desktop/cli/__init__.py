@@ -3,7 +3,8 @@
 Each command is a small ``_cmd_<group>_<name>(args) -> int`` handler registered with
 ``set_defaults(handler=...)`` by its module's ``add_commands``: ``standalone`` (the sticker
 world, ``compose``, ``eval``, ``train``: files in, files out), ``vault`` (the vault itself),
-``profiles`` (profiles, import, history) and ``outputs`` (generate and outputs). Handlers
+``profiles`` (profiles, import, history), ``outputs`` (generate and outputs) and
+``models`` (bring-your-own Stable Diffusion files). Handlers
 raise :class:`DrcError` for anything the user can fix; :func:`main` prints it as one line and
 exits 2. Commands that need torch import it inside their handler, so ``import drc_desktop.cli``
 stays light.
@@ -19,7 +20,7 @@ import os
 import sys
 
 from drc_desktop import __version__
-from drc_desktop.cli import outputs, profiles, standalone, vault
+from drc_desktop.cli import models, outputs, profiles, standalone, vault
 from drc_desktop.cli.arguments import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
 from drc_desktop.core.errors import DrcError
 
@@ -57,4 +58,5 @@ def build_parser() -> argparse.ArgumentParser:
     vault.add_commands(commands)
     profiles.add_commands(commands)
     outputs.add_commands(commands)
+    models.add_commands(commands)
     return parser

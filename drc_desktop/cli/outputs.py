@@ -22,7 +22,7 @@ from drc_desktop.cli.vault import unlocked_vault
 from drc_desktop.core.composition import DEFAULT_IMAGES, DEFAULT_STRENGTH
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import read_image
-from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
 from drc_desktop.store.exports import export_outputs
 
 
@@ -55,8 +55,21 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         metavar="Y",
         help="0 ignores the reference's semantics, 1 default, up to 2",
     )
-    generate.add_argument("--prompt", default=None, metavar="TEXT", help="text prompt")
+    generate.add_argument(
+        "--prompt", default=None, metavar="TEXT", help="text prompt (Stable Diffusion models)"
+    )
     generate.add_argument("--negative-prompt", default=None, metavar="TEXT")
+    generate.add_argument(
+        "--size", type=positive, default=None, help="output side in pixels (Stable Diffusion)"
+    )
+    generate.add_argument(
+        "--guidance-scale", type=float, default=None, metavar="G",
+        help="text guidance (Stable Diffusion; default 7.5 for SD 1.5, 5 for SDXL)",
+    )  # fmt: skip
+    generate.add_argument(
+        "--cpu-offload", action="store_true", help="keep idle parts in CPU memory (less VRAM)"
+    )
+    generate.add_argument("--vae-tiling", action="store_true", help="decode large images in tiles")
     generate.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write here")
     add_device_option(generate)
     generate.set_defaults(handler=_cmd_generate)
@@ -86,7 +99,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     reference = read_image(args.reference)
     if args.out is not None:
         make_folder(args.out)
-    from drc_desktop.ml.composer import check_request, generate_for_profile, load_model
+    from drc_desktop.ml.backends import load_generator
+    from drc_desktop.ml.composer import check_request, generate_for_profile
     from drc_desktop.ml.devices import resolve_device
 
     with unlocked_vault() as vault:
@@ -101,8 +115,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             semantic_strength=args.semantic_strength,
             prompt=args.prompt,
             negative_prompt=args.negative_prompt,
+            size=args.size,
+            guidance_scale=args.guidance_scale,
         )
-        model = load_model(profile.model, resolve_device(args.device))
+        options = {"cpu_offload": args.cpu_offload, "vae_tiling": args.vae_tiling}
+        if profile.model == BUILTIN_MODEL:
+            if any(options.values()):
+                raise InputError("--cpu-offload and --vae-tiling apply to Stable Diffusion models")
+            options = {}
+        model = load_generator(vault, profile.model, str(resolve_device(args.device)), **options)
         check_request(model, request)
         output_ids: list[int] = []
         for _, _, ids in generate_for_profile(vault, model, request, reference):
@@ -168,7 +189,7 @@ def _cmd_outputs_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_outputs_add_to_history(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.composer import load_model
+    from drc_desktop.ml.backends import load_describer
     from drc_desktop.ml.devices import resolve_device
     from drc_desktop.ml.intake import add_outputs_to_history
 
@@ -177,7 +198,7 @@ def _cmd_outputs_add_to_history(args: argparse.Namespace) -> int:
         models = {vault.profiles.get_by_id(o.profile_id).model for o in outputs}
         if len(models) > 1:
             raise InputError("these outputs belong to profiles of different models; add them apart")
-        model = load_model(models.pop(), resolve_device(args.device))
+        model = load_describer(vault, models.pop(), str(resolve_device(args.device)))
         added = add_outputs_to_history(vault, model, args.ids)
     for item_id in added:
         print(item_id)

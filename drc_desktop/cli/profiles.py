@@ -12,8 +12,6 @@ from drc_desktop.cli.vault import unlocked_vault
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.requests import BUILTIN_MODEL
 
-MODELS = (BUILTIN_MODEL,)  # bring-your-own models join through `drc models add` (issue 4)
-
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     profile = commands.add_parser("profile", help="profiles: a person's or brand's style")
@@ -21,7 +19,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     create = sub.add_parser("create", help="create an empty profile bound to a model")
     create.add_argument("name", metavar="NAME")
     create.add_argument(
-        "--model", default=BUILTIN_MODEL, help=f"the model it uses (default: {BUILTIN_MODEL})"
+        "--model",
+        default=BUILTIN_MODEL,
+        help=f"the model it uses: {BUILTIN_MODEL} (default) or one from `drc models list`",
     )
     create.set_defaults(handler=_cmd_profile_create)
     listing = sub.add_parser("list", help="list profiles with their history and output counts")
@@ -63,9 +63,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_profile_create(args: argparse.Namespace) -> int:
-    if args.model not in MODELS:
-        raise InputError(f"--model: no model named {args.model!r} (available: {', '.join(MODELS)})")
+    from drc_desktop.ml.backends import check_profile_model
+
     with unlocked_vault() as vault:
+        check_profile_model(vault, args.model)
         profile = vault.profiles.create(args.name, args.model)
     print(f"created profile {profile.name!r} (model {profile.model})")
     return EXIT_OK
@@ -115,13 +116,13 @@ def _cmd_profile_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.composer import load_model
+    from drc_desktop.ml.backends import load_describer
     from drc_desktop.ml.devices import resolve_device
     from drc_desktop.ml.intake import ImportStatus, import_files
 
     with unlocked_vault() as vault:
         profile = vault.profiles.get(args.name)
-        model = load_model(profile.model, resolve_device(args.device))
+        model = load_describer(vault, profile.model, str(resolve_device(args.device)))
         counts: Counter[ImportStatus] = Counter()
         for result in import_files(vault, model, profile.id, args.paths):
             counts[result.status] += 1

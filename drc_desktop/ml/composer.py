@@ -34,18 +34,23 @@ def load_model(name: str, device: torch.device | str = "cpu") -> MiniModel:
     return MiniModel.load(BUILTIN_MODEL_DIR).to(device)
 
 
-def check_request(model: MiniModel, request: GenerationRequest) -> None:
-    """Raises InputError for options the model cannot honour (a prompt without text encoder)."""
+def check_request(model: object, request: GenerationRequest) -> None:
+    """Raises InputError for options the model cannot honour: the built-in model has no text
+    encoder and one output size."""
+    if not isinstance(model, MiniModel):
+        return
     if request.prompt is not None or request.negative_prompt is not None:
         raise InputError(
             f"the {BUILTIN_MODEL} model has no text encoder: --prompt and --negative-prompt "
             "work only with Stable Diffusion models"
         )
+    if request.size is not None or request.guidance_scale is not None:
+        raise InputError(f"--size and --guidance-scale do not apply to the {BUILTIN_MODEL} model")
 
 
 def generate_for_profile(
     vault: Vault,
-    model: MiniModel,
+    model: object,
     request: GenerationRequest,
     reference: Image.Image,
     *,
@@ -74,6 +79,9 @@ def generate_for_profile(
             f"used with {model.encoder.identity}: import the images again"
         )
     request = replace(request, history_items=len(features))
+    if not isinstance(model, MiniModel):
+        yield from _generate_with_stable_diffusion(vault, model, request, reference, should_stop)
+        return
     progress = model.generate_from_features(
         torch.from_numpy(features),
         reference,
@@ -89,11 +97,19 @@ def generate_for_profile(
         if images is None:
             yield step, total, None
             continue
-        ids = []
-        for index, image in enumerate(images):
-            shown = image.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC)
-            png = encode_png(shown)
-            ids.append(
-                vault.outputs.add(png, STICKER_SIZE, STICKER_SIZE, replace(request, index=index))
-            )
-        yield total, total, ids
+        shown = [i.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC) for i in images]
+        yield total, total, _store(vault, shown, request)
+
+
+def _generate_with_stable_diffusion(vault, model, request, reference, should_stop):
+    """The training-free composition of the diffusers backend, over the profile's vectors."""
+    history = [item.vectors for item in vault.history.list(request.profile_id)]
+    for step, total, images in model.generate(history, reference, request, should_stop=should_stop):
+        yield step, total, None if images is None else _store(vault, images, request)
+
+
+def _store(vault: Vault, images: list[Image.Image], request: GenerationRequest) -> list[int]:
+    return [
+        vault.outputs.add(encode_png(image), image.width, image.height, replace(request, index=i))
+        for i, image in enumerate(images)
+    ]

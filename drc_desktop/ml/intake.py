@@ -19,7 +19,7 @@ from PIL import Image
 from drc_desktop.core.errors import ImageError
 from drc_desktop.core.images import decode_image, read_image
 from drc_desktop.core.scan import scan_paths
-from drc_desktop.ml.drc_mini import MiniModel
+from drc_desktop.ml.backends import Describer
 from drc_desktop.store.records import AuditEvent
 from drc_desktop.store.vault import Vault
 
@@ -44,7 +44,7 @@ class ImportResult:
 
 def import_files(
     vault: Vault,
-    model: MiniModel,
+    model: Describer,
     profile_id: int,
     paths: Iterable[str | Path],
     *,
@@ -75,7 +75,7 @@ def import_files(
     yield from _store(vault, model, profile_id, pending)
 
 
-def add_outputs_to_history(vault: Vault, model: MiniModel, output_ids: Iterable[int]) -> list[int]:
+def add_outputs_to_history(vault: Vault, model: Describer, output_ids: Iterable[int]) -> list[int]:
     """The feedback loop: each output's vectors join its profile's history.
 
     Returns the new items' ids (an output already in the history is not added twice and is
@@ -99,7 +99,7 @@ def add_outputs_to_history(vault: Vault, model: MiniModel, output_ids: Iterable[
 
 
 def _store(
-    vault: Vault, model: MiniModel, profile_id: int, pending: list[tuple[Path, Image.Image]]
+    vault: Vault, model: Describer, profile_id: int, pending: list[tuple[Path, Image.Image]]
 ) -> Iterator[ImportResult]:
     if not pending:
         return

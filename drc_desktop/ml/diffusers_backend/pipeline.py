@@ -255,7 +255,7 @@ def _load_pipeline(model: RegisteredModel, dtype: torch.dtype):
             model.path,
             use_safetensors=True,
             local_files_only=True,
-            torch_dtype=dtype,
+            dtype=dtype,
             **(extra if model.architecture == "sd15" else {}),
         )
     except (OSError, ValueError) as exc:

@@ -1,0 +1,191 @@
+"""The diffusers backend on tiny SD 1.5 / SDXL models: registry, block routing, generation."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.ml.diffusers_backend import ip_adapter
+from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
+from drc_desktop.ml.model_registry import check_files, register
+from drc_desktop.store.vault import Vault
+
+PASSPHRASE = "sd backend passphrase"
+
+
+@pytest.fixture
+def vault(tmp_path):
+    with Vault.create(tmp_path / "home", PASSPHRASE) as opened:
+        yield opened
+
+
+def register_all(vault, models, architecture: str):
+    register(vault, models["encoder"], name="encoder")
+    register(vault, models[f"ip-{architecture}"], name=f"ip-{architecture}")
+    return register(vault, models[architecture], name=architecture)
+
+
+@pytest.fixture(scope="module")
+def backends(tiny_sd_models, tmp_path_factory):
+    """Both tiny pipelines loaded once for the module (registry in a throwaway vault)."""
+    loaded = {}
+    with Vault.create(tmp_path_factory.mktemp("vault") / "home", PASSPHRASE) as vault:
+        register(vault, tiny_sd_models["encoder"], name="encoder")
+        for architecture in ("sd15", "sdxl"):
+            register(vault, tiny_sd_models[f"ip-{architecture}"], name=f"ip-{architecture}")
+            model = register(vault, tiny_sd_models[architecture], name=architecture)
+            loaded[architecture] = SdBackend.load(vault, model)
+    return loaded
+
+
+def images(count: int) -> list[Image.Image]:
+    rng = np.random.default_rng(0)
+    return [
+        Image.fromarray(rng.integers(0, 255, (40, 48, 3), dtype=np.uint8)) for _ in range(count)
+    ]
+
+
+def test_pipeline_links_adapter_and_encoder_by_embedding_size(vault, tiny_sd_models):
+    model = register_all(vault, tiny_sd_models, "sd15")
+    assert (model.ip_adapter, model.image_encoder) == ("ip-sd15", "encoder")
+    other = register(vault, tiny_sd_models["sdxl"], name="xl")  # no SDXL adapter yet
+    assert other.ip_adapter is None
+    register(vault, tiny_sd_models["ip-sdxl"], name="ip-xl")  # links the waiting pipeline
+    assert vault.models.get("xl").ip_adapter == "ip-xl"
+    with pytest.raises(InputError, match="not an IP-Adapter for sdxl"):
+        register(vault, tiny_sd_models["sdxl"], name="xl2", ip_adapter="ip-sd15")
+    register(vault, tiny_sd_models["plus"], name="plus")
+    with pytest.raises(InputError, match="embeddings of another size"):
+        register(
+            vault, tiny_sd_models["sd15"], name="p", ip_adapter="plus", image_encoder="encoder"
+        )
+
+
+def test_a_changed_file_is_refused_at_load(vault, tiny_sd_models, tmp_path):
+    copy = shutil.copytree(tiny_sd_models["sd15"], tmp_path / "sd15")
+    register(vault, tiny_sd_models["encoder"], name="encoder")
+    register(vault, tiny_sd_models["ip-sd15"], name="ip")
+    model = register(vault, copy, name="mine")
+    check_files(model)
+    with (copy / "vae" / "diffusion_pytorch_model.safetensors").open("r+b") as handle:
+        handle.seek(-8, 2)
+        handle.write(b"tampered")
+    with pytest.raises(ModelError, match=r"vae/diffusion_pytorch_model.safetensors changed"):
+        check_files(model)
+    with pytest.raises(ModelError, match="changed since it was registered"):
+        SdBackend.load(vault, model)
+
+
+def test_remove_is_refused_while_used_or_linked(vault, tiny_sd_models):
+    register_all(vault, tiny_sd_models, "sd15")
+    vault.profiles.create("Bob", "sd15")
+    with pytest.raises(InputError, match="used by profile 'Bob'"):
+        vault.models.remove("sd15")
+    with pytest.raises(InputError, match="linked to 'sd15'"):
+        vault.models.remove("encoder")
+    vault.profiles.delete("Bob")
+    vault.models.remove("sd15")
+    vault.models.remove("encoder")
+    assert [m.name for m in vault.models.list()] == ["ip-sd15"]
+
+
+@pytest.mark.parametrize(
+    ("architecture", "style", "layout"),
+    [
+        ("sdxl", ["up_blocks.0.attentions.1."], ["down_blocks.2.attentions.1."]),
+        ("sd15", ["up_blocks.1."], ["down_blocks.2.", "mid_block."]),
+    ],
+)
+def test_block_maps_select_the_documented_layers(backends, architecture, style, layout):
+    selected = backends[architecture].selected
+    for role, prefixes in (("style", style), ("layout", layout)):
+        assert selected[role], role
+        assert all(name.startswith(tuple(prefixes)) for name in selected[role])
+        assert {p for p in prefixes if any(n.startswith(p) for n in selected[role])} == set(
+            prefixes
+        )
+    unet = backends[architecture].pipe.unet
+    ip_adapter.route(unet, selected, 0.7, 0.4)
+    for name, processor in ip_adapter.ip_attention_layers(unet).items():
+        expected = [0.7 * (name in selected["style"]), 0.4 * (name in selected["layout"])]
+        assert processor.scale == pytest.approx(expected)
+
+
+def test_a_block_map_that_selects_nothing_is_an_error(backends, monkeypatch):
+    monkeypatch.setitem(ip_adapter.BLOCK_MAPS, "sd15", {"style": ("up_blocks.9.",),
+                                                       "layout": ("down_blocks.2.",)})  # fmt: skip
+    with pytest.raises(ModelError, match=r"style block map of sd15.*selects no"):
+        ip_adapter.select(backends["sd15"].pipe.unet, "sd15")
+
+
+@pytest.mark.parametrize("architecture", ["sd15", "sdxl"])
+def test_both_strengths_change_the_output(backends, architecture):
+    backend = backends[architecture]
+    history = backend.describe(images(2))
+    reference = images(3)[2]
+    outputs = {}
+    for style, semantic in ((1.0, 1.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)):
+        request = GenerationRequest(profile_id=1, n=1, steps=2, size=64, seed=3,
+                                    style_strength=style, semantic_strength=semantic)  # fmt: skip
+        *_, (_, _, result) = backend.generate(history, reference, request)
+        assert result[0].size == (64, 64)
+        outputs.setdefault((style, semantic), []).append(np.asarray(result[0]).astype(int))
+    first, again = outputs[1.0, 1.0]
+    assert np.array_equal(first, again)  # deterministic for a seed
+    assert np.abs(outputs[0.0, 1.0][0] - first).mean() > 1
+    assert np.abs(outputs[1.0, 0.0][0] - first).mean() > 1
+
+
+def test_embeddings_with_and_without_classifier_free_guidance(backends):
+    backend = backends["sd15"]
+    history = backend.describe(images(3))
+    guided = backend.embeddings(history, images(1)[0], guided=True)
+    single = backend.embeddings(history, images(1)[0], guided=False)
+    width = history[0].style.shape[-1]
+    assert [tuple(e.shape) for e in guided] == [(2, 1, 1, width)] * 2
+    assert [tuple(e.shape) for e in single] == [(1, 1, 1, width)] * 2
+    assert torch.count_nonzero(guided[0][0]) == 0  # base adapters: zeros as the negative
+    np.testing.assert_allclose(guided[0][1, 0].numpy(), np.mean([h.style for h in history], 0))
+    request = GenerationRequest(profile_id=1, n=2, steps=1, size=64, guidance_scale=1.0)
+    assert not backend.guides(request)
+    *_, (_, _, result) = backend.generate(history, images(1)[0], request)
+    assert len(result) == 2
+
+
+def test_plus_adapters_get_hidden_states_and_the_zero_image_negative(backends, monkeypatch):
+    backend = backends["sd15"]
+    monkeypatch.setattr(backend, "variant", "plus")
+    history = backend.describe(images(2))
+    style, _ = backend.embeddings(history, images(1)[0], guided=True)
+    assert tuple(style.shape) == (2, 1, *history[0].features.shape)
+    negative = backend.encoder.zero_image_features()[0]
+    torch.testing.assert_close(style[0, 0], negative)
+
+
+def test_cancel_stops_before_decoding(backends):
+    backend = backends["sd15"]
+    history = backend.describe(images(1))
+    calls = []
+    request = GenerationRequest(profile_id=1, n=1, steps=6, size=64)
+
+    def stop_at_second_step() -> bool:
+        calls.append(1)
+        return len(calls) >= 2
+
+    events = list(backend.generate(history, images(1)[0], request, should_stop=stop_at_second_step))
+    assert events == [(1, 6, None), (2, 6, None)]
+
+
+def test_describe_keeps_reduced_features_embeddings_and_variants(backends):
+    (vectors,) = backends["sdxl"].describe(images(1))
+    encoder = backends["sdxl"].encoder
+    assert vectors.features.shape == (17, encoder.token_dim)
+    assert vectors.style.shape == (1, encoder.embedding_dim)
+    assert vectors.variants.shape == (2, 17, encoder.token_dim)
+    assert vectors.encoder == encoder.identity and vectors.encoder.startswith("encoder@")
