@@ -6,8 +6,8 @@ loaded twice (a random adapter file in the original key layout, 1024-wide embedd
 style/layout block routing applied), the same precomputed ``ip_adapter_image_embeds``, prompt,
 steps, size and seed:
 
-- ``ours``: ``SdBackend.generate_from_embeddings`` consumed to the images (block routing,
-  the worker thread, the per-step callback with its cancel check);
+- ``ours``: ``SdBackend.generate_from_embeddings`` to the images (block routing, the per-step
+  callback with its progress report and cancel check);
 - ``direct``: ``pipe(...)`` with the same arguments.
 
 ``overhead_percent = 100 * (ours / direct - 1)``. Target (issue #4): <= 3 % on CPU at 256x256
@@ -100,7 +100,7 @@ def main() -> int:
     embeds = [torch.stack([torch.zeros_like(p), p])[:, None].to(device, dtype) for p in positives]
 
     def ours() -> None:
-        *_, (_, _, images) = backend.generate_from_embeddings(embeds, request)
+        images = backend.generate_from_embeddings(embeds, request, on_step=lambda *step: None)
         assert images is not None and len(images) == 1
 
     def direct() -> None:

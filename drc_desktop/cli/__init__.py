@@ -20,7 +20,7 @@ import os
 import sys
 
 from drc_desktop import __version__
-from drc_desktop.cli import models, outputs, profiles, standalone, vault
+from drc_desktop.cli import doctor, models, outputs, profiles, standalone, vault
 from drc_desktop.cli.arguments import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
 from drc_desktop.core.errors import DrcError
 
@@ -59,4 +59,5 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_commands(commands)
     outputs.add_commands(commands)
     models.add_commands(commands)
+    doctor.add_commands(commands)
     return parser

@@ -54,12 +54,15 @@ def generate_for_profile(
     request: GenerationRequest,
     reference: Image.Image,
     *,
+    on_step: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[int, int, list[int] | None]]:
     """Generate ``request.n`` images and store them in the vault.
 
-    A generator: yields ``(step, total, None)`` per denoising step, then
-    ``(total, total, output_ids)``. Cancelled (``should_stop()``) means nothing is stored.
+    A generator: yields ``(total, total, output_ids)`` at the end, and for the built-in model
+    also ``(step, total, None)`` per denoising step. ``on_step(step, total)`` is called after
+    every step with either backend (Stable Diffusion runs in the calling thread, so its steps
+    reach the caller only this way). Cancelled (``should_stop()``) means nothing is stored.
 
     Raises:
         InputError: the profile has no history, its items come from another encoder, or the
@@ -80,7 +83,13 @@ def generate_for_profile(
         )
     request = replace(request, history_items=len(features))
     if not isinstance(model, MiniModel):
-        yield from _generate_with_stable_diffusion(vault, model, request, reference, should_stop)
+        history = [item.vectors for item in vault.history.list(request.profile_id)]
+        images = model.generate(
+            history, reference, request, on_step=on_step, should_stop=should_stop
+        )
+        if images is not None:
+            steps = request.steps or 0
+            yield steps, steps, _store(vault, images, request)
         return
     progress = model.generate_from_features(
         torch.from_numpy(features),
@@ -95,17 +104,12 @@ def generate_for_profile(
     )
     for step, total, images in progress:
         if images is None:
+            if on_step is not None:
+                on_step(step, total)
             yield step, total, None
             continue
         shown = [i.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC) for i in images]
         yield total, total, _store(vault, shown, request)
-
-
-def _generate_with_stable_diffusion(vault, model, request, reference, should_stop):
-    """The training-free composition of the diffusers backend, over the profile's vectors."""
-    history = [item.vectors for item in vault.history.list(request.profile_id)]
-    for step, total, images in model.generate(history, reference, request, should_stop=should_stop):
-        yield step, total, None if images is None else _store(vault, images, request)
 
 
 def _store(vault: Vault, images: list[Image.Image], request: GenerationRequest) -> list[int]:

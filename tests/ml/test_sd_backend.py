@@ -133,7 +133,7 @@ def test_both_strengths_change_the_output(backends, architecture):
     for style, semantic in ((1.0, 1.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)):
         request = GenerationRequest(profile_id=1, n=1, steps=2, size=64, seed=3,
                                     style_strength=style, semantic_strength=semantic)  # fmt: skip
-        *_, (_, _, result) = backend.generate(history, reference, request)
+        result = backend.generate(history, reference, request)
         assert result[0].size == (64, 64)
         outputs.setdefault((style, semantic), []).append(np.asarray(result[0]).astype(int))
     first, again = outputs[1.0, 1.0]
@@ -154,8 +154,7 @@ def test_embeddings_with_and_without_classifier_free_guidance(backends):
     np.testing.assert_allclose(guided[0][1, 0].numpy(), np.mean([h.style for h in history], 0))
     request = GenerationRequest(profile_id=1, n=2, steps=1, size=64, guidance_scale=1.0)
     assert not backend.guides(request)
-    *_, (_, _, result) = backend.generate(history, images(1)[0], request)
-    assert len(result) == 2
+    assert len(backend.generate(history, images(1)[0], request)) == 2
 
 
 def test_plus_adapters_get_hidden_states_and_the_zero_image_negative(backends, monkeypatch):
@@ -178,8 +177,13 @@ def test_cancel_stops_before_decoding(backends):
         calls.append(1)
         return len(calls) >= 2
 
-    events = list(backend.generate(history, images(1)[0], request, should_stop=stop_at_second_step))
-    assert events == [(1, 6, None), (2, 6, None)]
+    steps = []
+    result = backend.generate(
+        history, images(1)[0], request, on_step=lambda *step: steps.append(step),
+        should_stop=stop_at_second_step,
+    )  # fmt: skip
+    assert result is None
+    assert steps == [(1, 6), (2, 6)]
 
 
 def test_describe_keeps_reduced_features_embeddings_and_variants(backends):

@@ -12,16 +12,14 @@ dict. Attention slicing is never enabled (it replaces the IP-Adapter attention p
 
 from __future__ import annotations
 
-import queue
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from PIL import Image
 
-from drc_desktop.core.errors import DrcError, InputError, ModelError
+from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.diffusers_backend import ip_adapter
@@ -69,9 +67,6 @@ class SdBackend:
         self.encoder = encoder
         self.variant = variant
         self.selected = ip_adapter.select(pipe.unet, architecture)
-        # One long-lived worker thread: torch's CPU thread pool belongs to the calling thread,
-        # and a fresh thread per call would rebuild it each time (measured: +4.7 % wall time).
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sd-generate")
 
     @classmethod
     def load(
@@ -145,76 +140,66 @@ class SdBackend:
         reference: Image.Image,
         request: GenerationRequest,
         *,
+        on_step: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
-    ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
+    ) -> list[Image.Image] | None:
         """Training-free composition: the profile's style, the reference's layout.
 
-        Yields ``(step, total, None)`` per step, then ``(total, total, images)``. Cancelled
-        (``should_stop()``): stops after the current step, before the VAE decode; no images.
+        Runs in the calling thread (the GUI's engine calls it from its worker); returns the
+        images, or None when cancelled. ``on_step(step, total)`` is called after each
+        denoising step; ``should_stop()`` is checked there and stops before the VAE decode.
         Strengths scale the style and layout adapters (1 = adapter scale 1).
         """
         embeds = self.embeddings(history, reference, guided=self.guides(request))
-        yield from self.generate_from_embeddings(embeds, request, should_stop=should_stop)
+        return self.generate_from_embeddings(
+            embeds, request, on_step=on_step, should_stop=should_stop
+        )
 
     def generate_from_embeddings(
         self,
         embeds: list[torch.Tensor],
         request: GenerationRequest,
         *,
+        on_step: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
-    ) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
-        """:meth:`generate` with the adapters' embeddings already built (see
-        :meth:`embeddings`). The pipeline runs on a worker thread so that each step's
-        progress can be yielded here; its exceptions are raised here."""
+    ) -> list[Image.Image] | None:
+        """:meth:`generate` with the adapters' embeddings already built (:meth:`embeddings`).
+
+        Raises:
+            ModelError: the pipeline failed (out of memory, a bad size...), with the cause.
+        """
         steps = request.steps or DEFAULT_STEPS
         ip_adapter.route(
             self.pipe.unet, self.selected, request.style_strength, request.semantic_strength
         )
         size = request.size or DEFAULT_SIZE[self.architecture]
-        generator = torch.Generator("cpu").manual_seed(request.seed)
         guided = self.guides(request)
-        events: queue.Queue = queue.Queue()
 
         def on_step_end(pipe, step: int, timestep, callback_kwargs: dict) -> dict:
-            events.put(("step", step + 1))
+            if on_step is not None:
+                on_step(step + 1, steps)
             if should_stop is not None and should_stop():
                 raise GenerationCancelled  # the interrupt flag alone would still decode
             return callback_kwargs
 
-        def run() -> None:
-            try:
-                result = self.pipe(
-                    prompt=request.prompt or "",
-                    negative_prompt=request.negative_prompt if guided else None,
-                    ip_adapter_image_embeds=embeds,
-                    num_inference_steps=steps,
-                    num_images_per_prompt=request.n,
-                    height=size,
-                    width=size,
-                    generator=generator,
-                    guidance_scale=request.guidance_scale or self.default_guidance(),
-                    callback_on_step_end=on_step_end,
-                )
-                events.put(("done", result.images))
-            except GenerationCancelled:
-                events.put(("cancelled", None))
-            except BaseException as exc:  # handed to the caller's thread
-                events.put(("error", exc))
-
-        finished = self._worker.submit(run)
-        while True:
-            kind, value = events.get()
-            if kind == "step":
-                yield value, steps, None
-                continue
-            finished.result()
-            if kind == "done":
-                yield steps, steps, value
-            elif kind == "error":
-                if isinstance(value, DrcError):
-                    raise value
-                raise ModelError(f"generation failed: {value}") from value
-            return
+        try:
+            result = self.pipe(
+                prompt=request.prompt or "",
+                negative_prompt=request.negative_prompt if guided else None,
+                ip_adapter_image_embeds=embeds,
+                num_inference_steps=steps,
+                num_images_per_prompt=request.n,
+                height=size,
+                width=size,
+                generator=torch.Generator("cpu").manual_seed(request.seed),
+                guidance_scale=request.guidance_scale or self.default_guidance(),
+                callback_on_step_end=on_step_end,
+            )
+        except GenerationCancelled:
+            return None
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"generation failed: {exc}") from exc
+        return result.images
 
     def guides(self, request: GenerationRequest) -> bool:
         """Whether the pipeline will run classifier-free guidance for this request."""
