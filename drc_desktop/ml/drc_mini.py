@@ -21,6 +21,7 @@ import torch
 from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.resources import RESOURCES_DIR
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
@@ -31,7 +32,7 @@ from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength,
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
 from drc_desktop.ml.sticker_data import images_to_tensor
 
-BUILTIN_MODEL_DIR = Path(__file__).resolve().parents[2] / "resources" / "models" / "drc-mini"
+BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
 
 
 @dataclass(frozen=True)

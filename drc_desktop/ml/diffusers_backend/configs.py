@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from drc_desktop.core.errors import ModelError
+from drc_desktop.core.resources import RESOURCES_DIR
 
-CONFIGS_DIR = Path(__file__).resolve().parents[3] / "resources" / "diffusers-configs"
+CONFIGS_DIR = RESOURCES_DIR / "diffusers-configs"
 
 
 def config_folder(architecture: str) -> Path:
