@@ -31,7 +31,7 @@ echo "install: $(( $(date +%s) - start )) s, installed size: $(du -sh "$work/app
 echo "==> running the installed commands offline"
 drc="$work/app/bin/drc"
 offline "$drc" stickers schema > "$work/schema.json"
-printf '{"body": "#f4a261", "accent": "#264653", "outline": "#1d3557", "background": "#fefae0", "shape": "cat", "outline_width": 4, "fill": "dots"}' > "$work/style.json"
+printf '{"body": "#f4a261", "accent": "#264653", "outline": "#1d3557", "background": "#fefae0", "shape": "cat", "outline_width": "4", "fill": "dots"}' > "$work/style.json"
 for emotion in happy sad; do
     printf '{"emotion": "%s", "action": "waving"}' "$emotion" > "$work/$emotion.json"
     offline "$drc" stickers render --style "$work/style.json" --semantics "$work/$emotion.json" \
