@@ -130,20 +130,15 @@ def check_qt() -> Check:
 
 def check_sqlcipher() -> Check:
     try:
-        import sqlcipher3
+        from drc_desktop.store.connection import library_versions
+
+        version, provider = library_versions()
     except ImportError as exc:
         return Check("sqlcipher", Status.error, f"sqlcipher3 cannot be imported ({exc})")
-    connection = sqlcipher3.connect(":memory:")
-    try:
-        version = connection.execute("PRAGMA cipher_version").fetchone()
-        provider = connection.execute("PRAGMA cipher_provider_version").fetchone()
-    finally:
-        connection.close()
-    if not version or not version[0].startswith("4."):
-        return Check("sqlcipher", Status.error, f"SQLCipher 4 is required, found {version}")
-    return Check(
-        "sqlcipher", Status.ok, f"SQLCipher {version[0]} ({provider[0] if provider else ''})"
-    )
+    if not version.startswith("4."):
+        return Check("sqlcipher", Status.error, f"SQLCipher 4 is required, found {version!r}")
+    crypto = f" ({provider})" if provider else ""
+    return Check("sqlcipher", Status.ok, f"SQLCipher {version}{crypto}")
 
 
 def check_data_folder(home: Path) -> Check:

@@ -16,7 +16,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO_ROOT / "drc_desktop"
 
-QT_FREE_LAYERS = {"core", "ml", "store", "cli"}
+QT_FREE_LAYERS = {"core", "ml", "store", "cli", "doctor", "demo"}
 QTCORE_ONLY_LAYERS = {"engine", "model"}
 ML_LIBRARIES = {"torch", "diffusers", "transformers"}
 # core/ is pure: importing a sibling layer would drag in torch, Qt or SQL.

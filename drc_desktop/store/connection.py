@@ -199,3 +199,14 @@ def cipher_description(connection: Connection) -> str:
         f"{cipher}, {settings['cipher_hmac_algorithm']}, "
         f"{settings['cipher_kdf_algorithm']} x {settings['kdf_iter']}"
     )
+
+
+def library_versions() -> tuple[str, str]:
+    """(SQLCipher version, crypto provider version) of the bundled library, no file needed."""
+    connection = sqlcipher3.connect(":memory:")
+    try:
+        version = connection.execute("PRAGMA cipher_version").fetchone()
+        provider = connection.execute("PRAGMA cipher_provider_version").fetchone()
+    finally:
+        connection.close()
+    return (version[0] if version else ""), (provider[0] if provider else "")
