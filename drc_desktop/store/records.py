@@ -23,6 +23,7 @@ class AuditEvent(StrEnum):
     added_to_history = "added_to_history"
     passphrase_changed = "passphrase_changed"
     model_added = "model_added"
+    adapter_trained = "adapter_trained"
     model_removed = "model_removed"
     backed_up = "backed_up"
     restored = "restored"
@@ -92,3 +93,15 @@ class RegisteredModel:
     added_at: str
     ip_adapter: str | None = None
     image_encoder: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredProfileAdapter:
+    """A profile's learned composition: safetensors ``weights`` with their ``config``."""
+
+    profile_id: int
+    encoder: str
+    config: dict
+    weights: bytes
+    report: dict
+    trained_at: str

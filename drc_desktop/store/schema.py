@@ -93,7 +93,20 @@ ALTER TABLE history_items ADD COLUMN variants BLOB;
 ALTER TABLE history_items ADD COLUMN variants_shape TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3)
+_VERSION_4 = """
+-- the learned DRC composition of a profile on a Stable Diffusion model (issue 4): small
+-- towers + fusion weights (safetensors bytes), trained from the profile's stored features
+CREATE TABLE profile_adapters (
+    profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+    encoder TEXT NOT NULL,
+    config TEXT NOT NULL,
+    weights BLOB NOT NULL,
+    report TEXT NOT NULL,
+    trained_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this app writes; vaults of any earlier version are migrated forward."""
 

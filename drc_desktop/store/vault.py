@@ -32,6 +32,7 @@ from drc_desktop.store.repositories import (
     HistoryRepository,
     ModelRepository,
     OutputRepository,
+    ProfileAdapterRepository,
     ProfileRepository,
 )
 from drc_desktop.store.schema import check_version, migrate
@@ -71,6 +72,7 @@ class Vault:
         self.outputs = OutputRepository(connection)
         self.audit = AuditLog(connection)
         self.models = ModelRepository(connection)
+        self.profile_adapters = ProfileAdapterRepository(connection)
         self.checked_after_crash = False
         self._marker: Path | None = None
 

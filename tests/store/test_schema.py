@@ -33,6 +33,10 @@ ROWS_OF_VERSION = {
         "INSERT INTO models (name, kind, architecture, path, manifest, details, added_at)"
         " VALUES ('sd', 'diffusers', 'sd15', '/models/sd', '{}', '{}', '2026-01-03T00:00:00Z')",
     ],
+    4: [
+        "INSERT INTO profile_adapters VALUES"
+        " (1, 'enc@1', '{}', x'00', '{}', '2026-01-04T00:00:00Z')",
+    ],
 }
 
 
@@ -71,6 +75,8 @@ def test_vault_of_every_earlier_version_migrates_without_losing_rows(tmp_path, s
             assert vault.outputs.get(1).request.seed == 5
         if start >= 3:
             assert vault.models.get("sd").architecture == "sd15"
+        if start >= 4:
+            assert vault.profile_adapters.get(1).encoder == "enc@1"
         # the migrated vault works like a new one
         profile = vault.profiles.create("New", "drc-mini")
         vault.history.add(profile.id, vectors, vault.fingerprint(b"n"))
