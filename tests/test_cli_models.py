@@ -112,3 +112,23 @@ def test_refusals_are_one_clear_line(drc, tiny_sd_models, tmp_path):
     drc("profile", "create", "Bob", "--model", "unlinked")
     status, _, err = drc("import", "Bob", tmp_path)
     assert status == cli.EXIT_ERROR and "needs an IP-Adapter" in err
+
+
+def test_learned_composition_is_trained_stored_and_used(drc, tiny_sd_models, pictures):
+    drc("models", "add", tiny_sd_models["encoder"], "--name", "encoder")
+    drc("models", "add", tiny_sd_models["ip-sd15"], "--name", "ip")
+    drc("models", "add", tiny_sd_models["sd15"], "--name", "mine")
+    drc("profile", "create", "Bob", "--model", "mine")
+    drc("import", "Bob", pictures)
+    generate = ("generate", "--profile", "Bob", "--reference", pictures / "1.png", "--n", "1",
+                "--steps", "2", "--size", "64")  # fmt: skip
+    status, _, err = drc(*generate, "--method", "drc")
+    assert status == cli.EXIT_ERROR and "drc train profile-adapter" in err
+    assert drc(*generate)[0] == cli.EXIT_OK  # auto: training-free until trained
+    status, out, _ = drc("train", "profile-adapter", "Bob", "--steps", "20")
+    assert status == cli.EXIT_OK and "3 images, 20 steps" in out
+    assert drc(*generate)[0] == cli.EXIT_OK
+    methods = [o["request"]["method"] for o in json.loads(drc("outputs", "list", "--json")[1])]
+    assert methods == ["training-free", "drc"]
+    status, _, err = drc("train", "profile-adapter", "Nobody")
+    assert status == cli.EXIT_ERROR and "no profile named 'Nobody'" in err

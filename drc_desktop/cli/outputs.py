@@ -70,6 +70,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--cpu-offload", action="store_true", help="keep idle parts in CPU memory (less VRAM)"
     )
     generate.add_argument("--vae-tiling", action="store_true", help="decode large images in tiles")
+    generate.add_argument(
+        "--method",
+        choices=("auto", "drc", "training-free"),
+        default="auto",
+        help="Stable Diffusion: drc (the profile's learned composition) or training-free "
+        "(block routing); auto = drc when trained",
+    )
     generate.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write here")
     add_device_option(generate)
     generate.set_defaults(handler=_cmd_generate)
@@ -117,6 +124,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             negative_prompt=args.negative_prompt,
             size=args.size,
             guidance_scale=args.guidance_scale,
+            method=args.method,
         )
         options = {"cpu_offload": args.cpu_offload, "vae_tiling": args.vae_tiling}
         if profile.model == BUILTIN_MODEL:

@@ -256,6 +256,18 @@ def _add_train_commands(commands: argparse._SubParsersAction) -> None:
     judges.add_argument("--seed", type=int, default=0)
     judges.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     judges.set_defaults(handler=_cmd_train_judges)
+    profile_adapter = sub.add_parser(
+        "profile-adapter",
+        help="learn a Stable Diffusion profile's DRC composition from its stored features",
+        description="Train the towers and fusion of a profile bound to a Stable Diffusion "
+        "model, from the features and variants stored at import (GPU when present); the small "
+        "weights are kept in the vault and used by `drc generate --method drc`.",
+    )
+    profile_adapter.add_argument("name", metavar="NAME", help="the profile")
+    profile_adapter.add_argument("--steps", type=positive, default=None)
+    profile_adapter.add_argument("--seed", type=int, default=0)
+    profile_adapter.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    profile_adapter.set_defaults(handler=_cmd_train_profile_adapter)
 
 
 def _cmd_train_builtin(args: argparse.Namespace) -> int:
@@ -266,6 +278,23 @@ def _cmd_train_builtin(args: argparse.Namespace) -> int:
     config.importance.enabled = not args.no_importance_sampling
     train_builtin(args.out, config, device=resolve_device(args.device))
     print(f"model: {args.out}")
+    return EXIT_OK
+
+
+def _cmd_train_profile_adapter(args: argparse.Namespace) -> int:
+    from drc_desktop.cli.vault import unlocked_vault
+    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.ml.diffusers_backend.training import train_for_profile
+
+    with unlocked_vault() as vault:
+        report = train_for_profile(
+            vault, args.name, device=str(resolve_device(args.device)), steps=args.steps,
+            seed=args.seed,
+        )  # fmt: skip
+    print(
+        f"trained {args.name!r}: {report['items']} images, {report['steps']} steps, loss "
+        f"{report['first_loss']} -> {report['final_loss']} in {report['seconds']} s"
+    )
     return EXIT_OK
 
 

@@ -83,14 +83,20 @@ def generate_for_profile(
         )
     request = replace(request, history_items=len(features))
     if not isinstance(model, MiniModel):
+        adapter = load_profile_adapter(vault, profile.id, model.encoder.identity)
+        if request.method == "auto":
+            request = replace(request, method="drc" if adapter else "training-free")
         history = [item.vectors for item in vault.history.list(request.profile_id)]
         images = model.generate(
-            history, reference, request, on_step=on_step, should_stop=should_stop
-        )
+            history, reference, request, adapter=adapter, on_step=on_step,
+            should_stop=should_stop,
+        )  # fmt: skip
         if images is not None:
             steps = request.steps or 0
             yield steps, steps, _store(vault, images, request)
         return
+    if request.method == "auto":
+        request = replace(request, method="drc")
     progress = model.generate_from_features(
         torch.from_numpy(features),
         reference,
@@ -110,6 +116,22 @@ def generate_for_profile(
             continue
         shown = [i.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC) for i in images]
         yield total, total, _store(vault, shown, request)
+
+
+def load_profile_adapter(vault: Vault, profile_id: int, encoder: str):
+    """The profile's learned composition, or None. Raises InputError when it was trained on
+    another encoder's features (retrain it)."""
+    stored = vault.profile_adapters.get(profile_id)
+    if stored is None:
+        return None
+    if stored.encoder != encoder:
+        raise InputError(
+            "the profile's learned composition was trained for another image encoder; retrain "
+            "it with `drc train profile-adapter NAME` or generate with --method training-free"
+        )
+    from drc_desktop.ml.diffusers_backend.profile_adapter import ProfileAdapter
+
+    return ProfileAdapter.from_bytes(stored.config, stored.weights)
 
 
 def _store(vault: Vault, images: list[Image.Image], request: GenerationRequest) -> list[int]:

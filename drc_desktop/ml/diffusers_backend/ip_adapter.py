@@ -78,3 +78,10 @@ def route(
     scales = {"style": style, "layout": layout}
     for name, processor in ip_attention_layers(unet).items():
         processor.scale = [scales[role] if name in selected[role] else 0.0 for role in ROLES]
+
+
+def route_all(unet: torch.nn.Module, scale: float = 1.0) -> None:
+    """Learned composition: adapter 0 (the composed instruction) in every IP layer, adapter 1
+    off."""
+    for processor in ip_attention_layers(unet).values():
+        processor.scale = [scale, 0.0]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from PIL import Image
 
@@ -24,6 +25,7 @@ from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.diffusers_backend import ip_adapter
 from drc_desktop.ml.diffusers_backend.clip_encoder import ClipImageEncoder, encoder_identity
+from drc_desktop.ml.diffusers_backend.profile_adapter import ProfileAdapter
 from drc_desktop.ml.model_formats import ModelKind
 from drc_desktop.ml.model_registry import HashProgress, check_files, ready_for_generation
 from drc_desktop.store.records import RegisteredModel
@@ -140,20 +142,58 @@ class SdBackend:
         reference: Image.Image,
         request: GenerationRequest,
         *,
+        adapter: ProfileAdapter | None = None,
         on_step: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> list[Image.Image] | None:
-        """Training-free composition: the profile's style, the reference's layout.
+        """The profile's style with the reference's semantics.
 
+        ``request.method``: ``training-free`` (the two adapters routed to style and layout
+        blocks; the strengths scale them) or ``drc`` (the profile's learned ``adapter``
+        composes one instruction fed to every IP layer; the strengths act in embedding space).
         Runs in the calling thread (the GUI's engine calls it from its worker); returns the
         images, or None when cancelled. ``on_step(step, total)`` is called after each
         denoising step; ``should_stop()`` is checked there and stops before the VAE decode.
-        Strengths scale the style and layout adapters (1 = adapter scale 1).
+
+        Raises:
+            InputError: ``drc`` without a trained adapter, or an unknown method.
         """
-        embeds = self.embeddings(history, reference, guided=self.guides(request))
+        guided = self.guides(request)
+        if request.method == "drc":
+            if adapter is None:
+                raise InputError("no learned composition for this profile yet: train it with "
+                                 "`drc train profile-adapter NAME`")  # fmt: skip
+            embeds = self.learned_embeddings(adapter, history, reference, request, guided)
+        elif request.method == "training-free":
+            embeds = self.embeddings(history, reference, guided=guided)
+        else:
+            raise InputError(f"method {request.method!r} does not apply to Stable Diffusion")
         return self.generate_from_embeddings(
             embeds, request, on_step=on_step, should_stop=should_stop
         )
+
+    def learned_embeddings(
+        self,
+        adapter: ProfileAdapter,
+        history: list[ImageVectors],
+        reference: Image.Image,
+        request: GenerationRequest,
+        guided: bool,
+    ) -> list[torch.Tensor]:
+        """The composed instruction as adapter 0's input (adapter 1 gets it too, at scale 0)."""
+        features = torch.from_numpy(np.stack([item.features for item in history]))
+        variants = torch.from_numpy(self.describe([reference])[0].variants)
+        positive = adapter.embed(
+            features, variants, request.style_strength, request.semantic_strength
+        )
+        if self.variant == "plus":
+            negative = self.encoder.zero_image_features()[0].cpu()
+        else:
+            positive = positive[None]  # [1, E], one image embedding
+            negative = torch.zeros_like(positive)
+        stacked = torch.stack([negative, positive]) if guided else positive[None]
+        embed = stacked[:, None].to(self.pipe.unet.device, self.pipe.unet.dtype)
+        return [embed, embed]
 
     def generate_from_embeddings(
         self,
@@ -169,9 +209,12 @@ class SdBackend:
             ModelError: the pipeline failed (out of memory, a bad size...), with the cause.
         """
         steps = request.steps or DEFAULT_STEPS
-        ip_adapter.route(
-            self.pipe.unet, self.selected, request.style_strength, request.semantic_strength
-        )
+        if request.method == "drc":
+            ip_adapter.route_all(self.pipe.unet)
+        else:
+            ip_adapter.route(
+                self.pipe.unet, self.selected, request.style_strength, request.semantic_strength
+            )
         size = request.size or DEFAULT_SIZE[self.architecture]
         guided = self.guides(request)
 
@@ -250,6 +293,4 @@ def _load_pipeline(model: RegisteredModel, dtype: torch.dtype):
 def _mean(arrays: list) -> object:
     if not arrays:
         raise InputError("the profile has no history yet: import some of its images first")
-    import numpy as np
-
     return np.mean(np.stack(arrays), axis=0).astype(np.float32)

@@ -1,0 +1,56 @@
+"""``drc train profile-adapter``: train and store a profile's learned composition."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from drc_desktop.core.errors import InputError
+from drc_desktop.core.requests import BUILTIN_MODEL
+from drc_desktop.ml.diffusers_backend.clip_encoder import encoder_identity
+from drc_desktop.ml.diffusers_backend.profile_adapter import (
+    AdapterConfig,
+    config_dict,
+    train_profile_adapter,
+)
+from drc_desktop.ml.model_registry import ready_for_generation
+from drc_desktop.store.records import StoredProfileAdapter
+from drc_desktop.store.repositories import now
+from drc_desktop.store.vault import Vault
+
+
+def train_for_profile(
+    vault: Vault, name: str, device: str = "cpu", steps: int | None = None, seed: int = 0
+) -> dict:
+    """Train on the profile's stored items (this encoder's only) and save to the vault.
+
+    Raises:
+        InputError: the profile uses the built-in model, or has too few usable items.
+    """
+    profile = vault.profiles.get(name)
+    if profile.model == BUILTIN_MODEL:
+        raise InputError(
+            f"profile {name!r} uses the built-in model, whose composition is already trained"
+        )
+    model = vault.models.get(profile.model)
+    adapter_model, encoder_model = ready_for_generation(vault, model)
+    identity = encoder_identity(encoder_model.name, encoder_model.manifest)
+    items = [i.vectors for i in vault.history.list(profile.id) if i.vectors.encoder == identity]
+    if not items:
+        raise InputError(f"profile {name!r} has no history from {encoder_model.name!r} yet")
+    plus = adapter_model.details["variant"] == "plus"
+    config = AdapterConfig(
+        token_dim=items[0].features.shape[-1],
+        num_tokens=items[0].features.shape[0],
+        target="hidden" if plus else "embedding",
+        target_dim=items[0].features.shape[-1] if plus else items[0].style.size,
+        seed=seed,
+    )
+    if steps is not None:
+        config = replace(config, steps=steps)
+    adapter, report = train_profile_adapter(items, config, device)
+    vault.profile_adapters.save(
+        StoredProfileAdapter(
+            profile.id, identity, config_dict(config), adapter.to_bytes(), report, now()
+        )
+    )
+    return report
