@@ -131,8 +131,10 @@ def test_both_strengths_change_the_output(backends, architecture):
     reference = images(3)[2]
     outputs = {}
     for style, semantic in ((1.0, 1.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)):
-        request = GenerationRequest(profile_id=1, n=1, steps=2, size=64, seed=3,
-                                    style_strength=style, semantic_strength=semantic)  # fmt: skip
+        request = GenerationRequest(
+            profile_id=1, method="training-free", n=1, steps=2, size=64, seed=3,
+            style_strength=style, semantic_strength=semantic,
+        )  # fmt: skip
         result = backend.generate(history, reference, request)
         assert result[0].size == (64, 64)
         outputs.setdefault((style, semantic), []).append(np.asarray(result[0]).astype(int))
@@ -152,7 +154,9 @@ def test_embeddings_with_and_without_classifier_free_guidance(backends):
     assert [tuple(e.shape) for e in single] == [(1, 1, 1, width)] * 2
     assert torch.count_nonzero(guided[0][0]) == 0  # base adapters: zeros as the negative
     np.testing.assert_allclose(guided[0][1, 0].numpy(), np.mean([h.style for h in history], 0))
-    request = GenerationRequest(profile_id=1, n=2, steps=1, size=64, guidance_scale=1.0)
+    request = GenerationRequest(
+        profile_id=1, method="training-free", n=2, steps=1, size=64, guidance_scale=1.0
+    )
     assert not backend.guides(request)
     assert len(backend.generate(history, images(1)[0], request)) == 2
 
@@ -171,7 +175,7 @@ def test_cancel_stops_before_decoding(backends):
     backend = backends["sd15"]
     history = backend.describe(images(1))
     calls = []
-    request = GenerationRequest(profile_id=1, n=1, steps=6, size=64)
+    request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=6, size=64)
 
     def stop_at_second_step() -> bool:
         calls.append(1)
