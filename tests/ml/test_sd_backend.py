@@ -197,3 +197,28 @@ def test_describe_keeps_reduced_features_embeddings_and_variants(backends):
     assert vectors.style.shape == (1, encoder.embedding_dim)
     assert vectors.variants.shape == (2, 17, encoder.token_dim)
     assert vectors.encoder == encoder.identity and vectors.encoder.startswith("encoder@")
+
+
+def test_learned_composition_feeds_every_ip_layer(backends):
+    from drc_desktop.ml.diffusers_backend.profile_adapter import (
+        AdapterConfig,
+        train_profile_adapter,
+    )
+
+    backend = backends["sd15"]
+    history = backend.describe(images(3))
+    config = AdapterConfig(
+        token_dim=history[0].features.shape[-1], num_tokens=history[0].features.shape[0],
+        target="embedding", target_dim=history[0].style.size, part_dim=32, pooled_dim=32,
+        steps=3, batch=4,
+    )  # fmt: skip
+    adapter, _ = train_profile_adapter(history, config)
+    outputs = []
+    for semantic in (1.0, 0.0):
+        request = GenerationRequest(profile_id=1, method="drc", n=1, steps=2, size=64,
+                                    semantic_strength=semantic)  # fmt: skip
+        (image,) = backend.generate(history, images(1)[0], request, adapter=adapter)
+        outputs.append(np.asarray(image).astype(int))
+        for processor in ip_adapter.ip_attention_layers(backend.pipe.unet).values():
+            assert processor.scale == [1.0, 0.0]
+    assert np.abs(outputs[0] - outputs[1]).mean() > 0.5
