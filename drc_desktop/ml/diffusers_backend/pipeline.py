@@ -25,6 +25,7 @@ from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.diffusers_backend import ip_adapter
 from drc_desktop.ml.diffusers_backend.clip_encoder import ClipImageEncoder, encoder_identity
+from drc_desktop.ml.diffusers_backend.configs import config_folder
 from drc_desktop.ml.diffusers_backend.profile_adapter import ProfileAdapter
 from drc_desktop.ml.model_formats import ModelKind
 from drc_desktop.ml.model_registry import HashProgress, check_files, ready_for_generation
@@ -87,7 +88,7 @@ class SdBackend:
         for registered in (model, adapter, encoder_model):
             check_files(registered, progress)
         dtype = options.dtype or (torch.float16 if options.device == "cuda" else torch.float32)
-        pipe = _load_pipeline(model, dtype)
+        pipe = _load_pipeline(model, dtype, tokenizer_source(vault, model.architecture))
         state = ip_adapter.read_state_dict(Path(adapter.path))
         pipe.load_ip_adapter(
             [state, state], subfolder=["", ""], weight_name=["", ""], image_encoder_folder=None
@@ -264,18 +265,15 @@ def quiet_libraries() -> None:
     transformers.utils.logging.disable_progress_bar()
 
 
-def _load_pipeline(model: RegisteredModel, dtype: torch.dtype):
+def _load_pipeline(model: RegisteredModel, dtype: torch.dtype, tokenizer: Path | None = None):
     from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
 
     quiet_libraries()
+    if model.kind == ModelKind.single_file:
+        return _load_single_file(model, dtype, tokenizer)
     pipeline_class = (
         StableDiffusionXLPipeline if model.architecture == "sdxl" else StableDiffusionPipeline
     )
-    if model.kind == ModelKind.single_file:
-        raise ModelError(
-            f"model {model.name!r} is a single-file checkpoint: it is registered and verified, "
-            "but this version loads Stable Diffusion models from diffusers folders only"
-        )
     # SD 1.5 folders may name a safety checker; it is not loaded (it would need a download)
     extra = {"safety_checker": None, "requires_safety_checker": False}
     try:
@@ -288,6 +286,62 @@ def _load_pipeline(model: RegisteredModel, dtype: torch.dtype):
         )
     except (OSError, ValueError) as exc:
         raise ModelError(f"model {model.name!r}: cannot load {model.path} ({exc})") from None
+
+
+def _load_single_file(model: RegisteredModel, dtype: torch.dtype, tokenizer: Path | None):
+    """An SD 1.5 checkpoint in the original layout, read with safetensors here and built
+    with the shipped component configs; the tokenizer (which checkpoints do not carry, and
+    which cannot be downloaded) comes from a registered diffusers folder of SD 1.5."""
+    from diffusers import (
+        AutoencoderKL,
+        DPMSolverMultistepScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
+    from safetensors.torch import load_file
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+    if model.architecture != "sd15":
+        raise ModelError(
+            f"model {model.name!r}: SDXL single-file checkpoints are registered and verified but "
+            "not loaded by this version; use the model's diffusers folder"
+        )
+    if tokenizer is None:
+        raise ModelError(
+            f"model {model.name!r}: a single-file checkpoint has no tokenizer; register any SD "
+            "1.5 diffusers folder (`drc models add FOLDER`) and its tokenizer is used"
+        )
+    folder = config_folder("sd15")
+    state = load_file(model.path)
+    prefix = "cond_stage_model.transformer."
+    text_state = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
+    text_config = CLIPTextConfig.from_json_file(folder / "text_encoder" / "config.json")
+    try:
+        unet = UNet2DConditionModel.from_single_file(state, config=str(folder), subfolder="unet")
+        vae = AutoencoderKL.from_single_file(state, config=str(folder), subfolder="vae")
+        text_encoder = CLIPTextModel(text_config)
+        missing, _ = text_encoder.load_state_dict(text_state, strict=False)
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        raise ModelError(f"model {model.name!r}: cannot load {model.path} ({exc})") from None
+    if [name for name in missing if "position_ids" not in name]:
+        raise ModelError(f"model {model.name!r}: the text encoder's weights are incomplete")
+    pipe = StableDiffusionPipeline(
+        unet=unet, vae=vae, text_encoder=text_encoder,
+        tokenizer=CLIPTokenizer.from_pretrained(tokenizer, local_files_only=True),
+        # SD 1.5's PNDM needs many steps; DPM-Solver++ reads the same noise schedule
+        scheduler=DPMSolverMultistepScheduler.from_pretrained(folder / "scheduler"),
+        safety_checker=None, feature_extractor=None, image_encoder=None,
+        requires_safety_checker=False,
+    )  # fmt: skip
+    return pipe.to(dtype=dtype)
+
+
+def tokenizer_source(vault: Vault, architecture: str) -> Path | None:
+    """The tokenizer folder of a registered diffusers pipeline of ``architecture``."""
+    for other in vault.models.list():
+        if other.kind == ModelKind.diffusers and other.architecture == architecture:
+            return Path(other.path) / "tokenizer"
+    return None
 
 
 def _mean(arrays: list) -> object:
