@@ -26,6 +26,7 @@ def unet_to_ldm(state: dict[str, torch.Tensor], layers_per_block: int) -> dict:
     fixed = {
         "time_embedding.linear_1": "time_embed.0", "time_embedding.linear_2": "time_embed.2",
         "conv_in": "input_blocks.0.0", "conv_norm_out": "out.0", "conv_out": "out.2",
+        "add_embedding.linear_1": "label_emb.0.0", "add_embedding.linear_2": "label_emb.0.2",
     }  # fmt: skip
     per_block = layers_per_block + 1
     out = {}
@@ -109,6 +110,63 @@ def vae_to_ldm(state: dict[str, torch.Tensor], num_blocks: int) -> dict:
                     value = value[:, :, None, None]
         out[new] = value
     return out
+
+
+def open_clip_layout(state: dict[str, torch.Tensor]) -> dict:
+    """transformers ``CLIPTextModelWithProjection`` -> OpenCLIP names (SDXL's second encoder)."""
+    out = {}
+    layers: dict[str, dict[str, torch.Tensor]] = {}
+    for key, value in state.items():
+        if key == "text_model.embeddings.position_embedding.weight":
+            out["positional_embedding"] = value
+        elif key == "text_model.embeddings.token_embedding.weight":
+            out["token_embedding.weight"] = value
+        elif key.startswith("text_model.final_layer_norm."):
+            out["ln_final." + key.rsplit(".", 1)[1]] = value
+        elif key == "text_projection.weight":
+            out["text_projection"] = value.T.contiguous()
+        elif key.startswith("text_model.encoder.layers."):
+            index, rest = key[len("text_model.encoder.layers.") :].split(".", 1)
+            block = f"transformer.resblocks.{index}."
+            if rest.startswith("self_attn.") and rest.split(".")[1] in (
+                "q_proj",
+                "k_proj",
+                "v_proj",
+            ):
+                layers.setdefault(block, {})[rest.split(".", 1)[1]] = value
+                continue
+            rest = (rest.replace("layer_norm1", "ln_1").replace("layer_norm2", "ln_2")
+                    .replace("mlp.fc1", "mlp.c_fc").replace("mlp.fc2", "mlp.c_proj")
+                    .replace("self_attn.out_proj", "attn.out_proj"))  # fmt: skip
+            out[block + rest] = value
+    for block, parts in layers.items():
+        for kind in ("weight", "bias"):
+            out[f"{block}attn.in_proj_{kind}"] = torch.cat(
+                [parts[f"{name}_proj.{kind}"] for name in ("q", "k", "v")]
+            )
+    return out
+
+
+def write_sdxl_single_file(pipeline_folder: Path, path: Path) -> Path:
+    """Convert a (tiny) SDXL diffusers folder into ``path`` in the original layout."""
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from transformers import CLIPTextModel, CLIPTextModelWithProjection
+
+    unet = UNet2DConditionModel.from_pretrained(pipeline_folder / "unet")
+    vae = AutoencoderKL.from_pretrained(pipeline_folder / "vae")
+    first = CLIPTextModel.from_pretrained(pipeline_folder / "text_encoder")
+    second = CLIPTextModelWithProjection.from_pretrained(pipeline_folder / "text_encoder_2")
+    tensors = {}
+    for key, value in unet_to_ldm(unet.state_dict(), unet.config.layers_per_block).items():
+        tensors[f"model.diffusion_model.{key}"] = value
+    for key, value in vae_to_ldm(vae.state_dict(), len(vae.config.block_out_channels)).items():
+        tensors[f"first_stage_model.{key}"] = value
+    for key, value in first.state_dict().items():
+        tensors[f"conditioner.embedders.0.transformer.{key}"] = value
+    for key, value in open_clip_layout(second.state_dict()).items():
+        tensors[f"conditioner.embedders.1.model.{key}"] = value
+    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
+    return path
 
 
 def write_sd15_single_file(pipeline_folder: Path, path: Path) -> Path:

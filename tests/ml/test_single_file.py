@@ -19,13 +19,12 @@ from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
 from drc_desktop.ml.model_formats import ModelKind
 from drc_desktop.ml.model_registry import register
 from drc_desktop.store.vault import Vault
-from tests.ldm_layout import unet_to_ldm, vae_to_ldm, write_sd15_single_file
-
-
-@pytest.fixture(scope="module")
-def checkpoint(tiny_sd_models, tmp_path_factory):
-    path = tmp_path_factory.mktemp("single") / "tiny-sd15.safetensors"
-    return write_sd15_single_file(tiny_sd_models["sd15"], path)
+from tests.ldm_layout import (
+    unet_to_ldm,
+    vae_to_ldm,
+    write_sd15_single_file,
+    write_sdxl_single_file,
+)
 
 
 def test_test_converter_is_the_inverse_of_diffusers_conversion(tiny_sd_models):
@@ -41,19 +40,23 @@ def test_test_converter_is_the_inverse_of_diffusers_conversion(tiny_sd_models):
     assert back.keys() == vae.state_dict().keys()
 
 
+@pytest.mark.parametrize("architecture", ["sd15", "sdxl"])
 def test_single_file_generates_what_its_diffusers_folder_generates(
-    tiny_sd_models, checkpoint, tmp_path, monkeypatch
+    tiny_sd_models, tmp_path, monkeypatch, architecture
 ):
-    # the shipped configs are the real SD 1.5's; the tiny checkpoint needs the tiny ones
-    monkeypatch.setattr(pipeline, "config_folder", lambda architecture: tiny_sd_models["sd15"])
+    write = write_sdxl_single_file if architecture == "sdxl" else write_sd15_single_file
+    checkpoint = write(tiny_sd_models[architecture], tmp_path / f"tiny-{architecture}.safetensors")
+    # the shipped configs are the real models'; the tiny checkpoint needs the tiny ones
+    tiny = tiny_sd_models[architecture]
+    monkeypatch.setattr(pipeline, "config_folder", lambda name: tiny)
     with Vault.create(tmp_path / "home", "single file passphrase") as vault:
         register(vault, tiny_sd_models["encoder"], name="encoder")
-        register(vault, tiny_sd_models["ip-sd15"], name="ip")
+        register(vault, tiny_sd_models[f"ip-{architecture}"], name="ip")
         single = register(vault, checkpoint, name="single")
         assert single.kind == ModelKind.single_file and single.ip_adapter == "ip"
         with pytest.raises(ModelError, match="has no tokenizer"):
             SdBackend.load(vault, single)
-        folder = register(vault, tiny_sd_models["sd15"], name="folder")
+        folder = register(vault, tiny, name="folder")
         outputs = []
         for model in (single, folder):
             backend = SdBackend.load(vault, model)
@@ -61,19 +64,7 @@ def test_single_file_generates_what_its_diffusers_folder_generates(
             backend.pipe.scheduler = DDIMScheduler.from_config(scheduler.config)  # same on both
             history = backend.describe([Image.new("RGB", (40, 40), (200, 30, 30))])
             request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=2,
-                                        size=64, seed=5)  # fmt: skip
+                                        size=64, seed=5, prompt="a red cat")  # fmt: skip
             (image,) = backend.generate(history, Image.new("RGB", (40, 40), (0, 0, 90)), request)
             outputs.append(np.asarray(image).astype(int))
     assert np.abs(outputs[0] - outputs[1]).max() <= 1
-
-
-def test_sdxl_single_files_are_refused_at_load_with_advice(tmp_path, tiny_sd_models):
-    from tests.ml.test_model_formats import fake_checkpoint
-
-    path = fake_checkpoint(tmp_path / "xl.safetensors", "sdxl")
-    with Vault.create(tmp_path / "home", "single file passphrase") as vault:
-        register(vault, tiny_sd_models["encoder"], name="encoder")
-        register(vault, tiny_sd_models["ip-sdxl"], name="ip")
-        model = register(vault, path, name="xl")
-        with pytest.raises(ModelError, match=r"SDXL single-file checkpoints .* not loaded"):
-            SdBackend.load(vault, model)

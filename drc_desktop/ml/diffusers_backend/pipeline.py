@@ -288,59 +288,93 @@ def _load_pipeline(model: RegisteredModel, dtype: torch.dtype, tokenizer: Path |
         raise ModelError(f"model {model.name!r}: cannot load {model.path} ({exc})") from None
 
 
-def _load_single_file(model: RegisteredModel, dtype: torch.dtype, tokenizer: Path | None):
-    """An SD 1.5 checkpoint in the original layout, read with safetensors here and built
-    with the shipped component configs; the tokenizer (which checkpoints do not carry, and
-    which cannot be downloaded) comes from a registered diffusers folder of SD 1.5."""
-    from diffusers import (
-        AutoencoderKL,
-        DPMSolverMultistepScheduler,
-        StableDiffusionPipeline,
-        UNet2DConditionModel,
-    )
+def _load_single_file(model: RegisteredModel, dtype: torch.dtype, tokenizers: Path | None):
+    """An SD 1.5 or SDXL checkpoint in the original layout, read with safetensors here and
+    built component by component with the shipped configs. The tokenizers, which checkpoints
+    do not carry and which cannot be downloaded, come from a registered diffusers folder of
+    the same architecture."""
+    from diffusers import AutoencoderKL, UNet2DConditionModel
     from safetensors.torch import load_file
-    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+    from transformers import CLIPTokenizer
 
-    if model.architecture != "sd15":
+    if tokenizers is None:
         raise ModelError(
-            f"model {model.name!r}: SDXL single-file checkpoints are registered and verified but "
-            "not loaded by this version; use the model's diffusers folder"
+            f"model {model.name!r}: a single-file checkpoint has no tokenizer; register any "
+            f"{model.architecture} diffusers folder (`drc models add FOLDER`) and its tokenizer "
+            "is used"
         )
-    if tokenizer is None:
-        raise ModelError(
-            f"model {model.name!r}: a single-file checkpoint has no tokenizer; register any SD "
-            "1.5 diffusers folder (`drc models add FOLDER`) and its tokenizer is used"
-        )
-    folder = config_folder("sd15")
+    folder = config_folder(model.architecture)
     state = load_file(model.path)
-    prefix = "cond_stage_model.transformer."
-    text_state = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
-    text_config = CLIPTextConfig.from_json_file(folder / "text_encoder" / "config.json")
     try:
-        unet = UNet2DConditionModel.from_single_file(state, config=str(folder), subfolder="unet")
-        vae = AutoencoderKL.from_single_file(state, config=str(folder), subfolder="vae")
-        text_encoder = CLIPTextModel(text_config)
-        missing, _ = text_encoder.load_state_dict(text_state, strict=False)
+        components = {
+            "unet": UNet2DConditionModel.from_single_file(
+                state, config=str(folder), subfolder="unet"
+            ),
+            "vae": AutoencoderKL.from_single_file(state, config=str(folder), subfolder="vae"),
+            **_text_encoders(state, folder, model.architecture),
+        }
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise ModelError(f"model {model.name!r}: cannot load {model.path} ({exc})") from None
-    if [name for name in missing if "position_ids" not in name]:
-        raise ModelError(f"model {model.name!r}: the text encoder's weights are incomplete")
-    pipe = StableDiffusionPipeline(
-        unet=unet, vae=vae, text_encoder=text_encoder,
-        tokenizer=CLIPTokenizer.from_pretrained(tokenizer, local_files_only=True),
-        # SD 1.5's PNDM needs many steps; DPM-Solver++ reads the same noise schedule
-        scheduler=DPMSolverMultistepScheduler.from_pretrained(folder / "scheduler"),
-        safety_checker=None, feature_extractor=None, image_encoder=None,
-        requires_safety_checker=False,
+    for name in ("tokenizer", "tokenizer_2") if model.architecture == "sdxl" else ("tokenizer",):
+        components[name] = CLIPTokenizer.from_pretrained(tokenizers / name, local_files_only=True)
+    return _assemble(model.architecture, folder, components).to(dtype=dtype)
+
+
+def _text_encoders(state: dict, folder: Path, architecture: str) -> dict:
+    """CLIP-L (both architectures) and, for SDXL, OpenCLIP bigG converted to transformers."""
+    from diffusers.loaders.single_file_utils import convert_open_clip_checkpoint
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    prefix = (
+        "conditioner.embedders.0.transformer."
+        if architecture == "sdxl"
+        else ("cond_stage_model.transformer.")
+    )
+    encoder = CLIPTextModel(CLIPTextConfig.from_json_file(folder / "text_encoder" / "config.json"))
+    _load_strict(encoder, {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)})
+    if architecture != "sdxl":
+        return {"text_encoder": encoder}
+    config = CLIPTextConfig.from_json_file(folder / "text_encoder_2" / "config.json")
+    second = CLIPTextModelWithProjection(config)
+    converted = convert_open_clip_checkpoint(second, state, prefix="conditioner.embedders.1.model.")
+    _load_strict(second, converted)
+    return {"text_encoder": encoder, "text_encoder_2": second}
+
+
+def _load_strict(module: torch.nn.Module, state: dict) -> None:
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    missing = [name for name in missing if "position_ids" not in name]
+    if missing or [name for name in unexpected if "position_ids" not in name]:
+        raise KeyError(f"text encoder weights do not match (missing {missing[:3]})")
+
+
+def _assemble(architecture: str, folder: Path, components: dict):
+    from diffusers import (
+        DPMSolverMultistepScheduler,
+        EulerDiscreteScheduler,
+        StableDiffusionPipeline,
+        StableDiffusionXLPipeline,
+    )
+
+    if architecture == "sdxl":
+        scheduler = EulerDiscreteScheduler.from_pretrained(folder / "scheduler")
+        return StableDiffusionXLPipeline(
+            **components, scheduler=scheduler, image_encoder=None, feature_extractor=None
+        )
+    # SD 1.5's PNDM fails at few steps; DPM-Solver++ reads the same noise schedule
+    scheduler = DPMSolverMultistepScheduler.from_pretrained(folder / "scheduler")
+    return StableDiffusionPipeline(
+        **components, scheduler=scheduler, safety_checker=None, feature_extractor=None,
+        image_encoder=None, requires_safety_checker=False,
     )  # fmt: skip
-    return pipe.to(dtype=dtype)
 
 
 def tokenizer_source(vault: Vault, architecture: str) -> Path | None:
-    """The tokenizer folder of a registered diffusers pipeline of ``architecture``."""
+    """A registered diffusers pipeline of ``architecture``, whose tokenizers a single-file
+    checkpoint borrows."""
     for other in vault.models.list():
         if other.kind == ModelKind.diffusers and other.architecture == architecture:
-            return Path(other.path) / "tokenizer"
+            return Path(other.path)
     return None
 
 
