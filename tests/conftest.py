@@ -65,4 +65,8 @@ def tiny_sd_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         path = root / f"ip-adapter_{architecture}.safetensors"
         embedding = fixtures.TINY_ENCODER["projection_dim"]
         paths[f"ip-{architecture}"] = fixtures.build_ip_adapter(path, unet, embedding)
+        if architecture == "sd15":
+            plus = root / "ip-adapter-plus-full_sd15.safetensors"
+            hidden = fixtures.TINY_ENCODER["hidden_size"]
+            paths["plus-sd15"] = fixtures.build_plus_adapter(plus, unet, hidden)
     return paths

@@ -175,3 +175,43 @@ def write_plus_adapter_header(path: Path, embedding_dim: int = 1280, cross: int 
     }
     save_file(tensors, str(path))
     return path
+
+
+def build_plus_adapter(path: Path, unet: UNet2DConditionModel, embedding_dim: int, seed: int = 0):
+    """A "plus" IP-Adapter (Resampler image projection, 4 layers, 16 queries) for ``unet``,
+    in the original key layout; it reads the encoder's hidden states (``embedding_dim``)."""
+    generator = torch.Generator().manual_seed(seed)
+    cross, dim, inner, queries = unet.config.cross_attention_dim, 64, 64, 16
+
+    def weight(*shape: int) -> torch.Tensor:
+        return torch.randn(*shape, generator=generator) * 0.02
+
+    tensors = {
+        "image_proj.latents": weight(1, queries, dim),
+        "image_proj.proj_in.weight": weight(dim, embedding_dim),
+        "image_proj.proj_in.bias": torch.zeros(dim),
+        "image_proj.proj_out.weight": weight(cross, dim),
+        "image_proj.proj_out.bias": torch.zeros(cross),
+        "image_proj.norm_out.weight": torch.ones(cross),
+        "image_proj.norm_out.bias": torch.zeros(cross),
+    }
+    for layer in range(4):
+        block = f"image_proj.layers.{layer}."
+        for norm in ("0.norm1", "0.norm2", "1.0"):
+            tensors[f"{block}{norm}.weight"] = torch.ones(dim)
+            tensors[f"{block}{norm}.bias"] = torch.zeros(dim)
+        tensors[f"{block}0.to_q.weight"] = weight(inner, dim)
+        tensors[f"{block}0.to_kv.weight"] = weight(2 * inner, dim)
+        tensors[f"{block}0.to_out.weight"] = weight(dim, inner)
+        tensors[f"{block}1.1.weight"] = weight(4 * dim, dim)
+        tensors[f"{block}1.3.weight"] = weight(dim, 4 * dim)
+    key_id = 1
+    for name in unet.attn_processors:
+        if name.endswith("attn1.processor"):
+            continue
+        width = unet.get_submodule(name.removesuffix(".processor")).to_k.out_features
+        for kind in ("to_k_ip", "to_v_ip"):
+            tensors[f"ip_adapter.{key_id}.{kind}.weight"] = weight(width, cross) * 25
+        key_id += 2
+    save_file(tensors, str(path))
+    return path

@@ -222,3 +222,30 @@ def test_learned_composition_feeds_every_ip_layer(backends):
         for processor in ip_adapter.ip_attention_layers(backend.pipe.unet).values():
             assert processor.scale == [1.0, 0.0]
     assert np.abs(outputs[0] - outputs[1]).mean() > 0.5
+
+
+def test_plus_adapter_generates_with_both_compositions(tiny_sd_models, vault):
+    from drc_desktop.ml.diffusers_backend.profile_adapter import (
+        AdapterConfig,
+        train_profile_adapter,
+    )
+
+    register(vault, tiny_sd_models["encoder"], name="encoder")
+    register(vault, tiny_sd_models["plus-sd15"], name="plus")
+    model = register(vault, tiny_sd_models["sd15"], name="sd15", ip_adapter="plus",
+                     image_encoder="encoder")  # fmt: skip
+    backend = SdBackend.load(vault, model)
+    assert backend.variant == "plus"
+    history = backend.describe(images(3))
+    request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=2, size=64)
+    (free,) = backend.generate(history, images(1)[0], request)
+    config = AdapterConfig(
+        token_dim=history[0].features.shape[-1], num_tokens=history[0].features.shape[0],
+        target="hidden", target_dim=history[0].features.shape[-1], part_dim=32, pooled_dim=32,
+        steps=3, batch=4,
+    )  # fmt: skip
+    adapter, _ = train_profile_adapter(history, config)
+    learned_request = GenerationRequest(profile_id=1, method="drc", n=1, steps=2, size=64)
+    (learned,) = backend.generate(history, images(1)[0], learned_request, adapter=adapter)
+    assert free.size == learned.size == (64, 64)
+    assert np.abs(np.asarray(free).astype(int) - np.asarray(learned).astype(int)).mean() > 0.5
