@@ -147,42 +147,44 @@ def open_clip_layout(state: dict[str, torch.Tensor]) -> dict:
     return out
 
 
-def write_sdxl_single_file(pipeline_folder: Path, path: Path) -> Path:
-    """Convert a (tiny) SDXL diffusers folder into ``path`` in the original layout."""
+def _unet_and_vae(pipeline_folder: Path) -> dict[str, torch.Tensor]:
     from diffusers import AutoencoderKL, UNet2DConditionModel
-    from transformers import CLIPTextModel, CLIPTextModelWithProjection
 
     unet = UNet2DConditionModel.from_pretrained(pipeline_folder / "unet")
     vae = AutoencoderKL.from_pretrained(pipeline_folder / "vae")
-    first = CLIPTextModel.from_pretrained(pipeline_folder / "text_encoder")
-    second = CLIPTextModelWithProjection.from_pretrained(pipeline_folder / "text_encoder_2")
     tensors = {}
     for key, value in unet_to_ldm(unet.state_dict(), unet.config.layers_per_block).items():
         tensors[f"model.diffusion_model.{key}"] = value
     for key, value in vae_to_ldm(vae.state_dict(), len(vae.config.block_out_channels)).items():
         tensors[f"first_stage_model.{key}"] = value
+    return tensors
+
+
+def _save(tensors: dict[str, torch.Tensor], path: Path) -> Path:
+    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
+    return path
+
+
+def write_sdxl_single_file(pipeline_folder: Path, path: Path) -> Path:
+    """Convert a (tiny) SDXL diffusers folder into ``path`` in the original layout."""
+    from transformers import CLIPTextModel, CLIPTextModelWithProjection
+
+    tensors = _unet_and_vae(pipeline_folder)
+    first = CLIPTextModel.from_pretrained(pipeline_folder / "text_encoder")
+    second = CLIPTextModelWithProjection.from_pretrained(pipeline_folder / "text_encoder_2")
     for key, value in first.state_dict().items():
         tensors[f"conditioner.embedders.0.transformer.{key}"] = value
     for key, value in open_clip_layout(second.state_dict()).items():
         tensors[f"conditioner.embedders.1.model.{key}"] = value
-    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
-    return path
+    return _save(tensors, path)
 
 
 def write_sd15_single_file(pipeline_folder: Path, path: Path) -> Path:
     """Convert a (tiny) SD 1.5 diffusers folder into ``path`` in the original layout."""
-    from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextModel
 
-    unet = UNet2DConditionModel.from_pretrained(pipeline_folder / "unet")
-    vae = AutoencoderKL.from_pretrained(pipeline_folder / "vae")
+    tensors = _unet_and_vae(pipeline_folder)
     text = CLIPTextModel.from_pretrained(pipeline_folder / "text_encoder")
-    tensors = {}
-    for key, value in unet_to_ldm(unet.state_dict(), unet.config.layers_per_block).items():
-        tensors[f"model.diffusion_model.{key}"] = value
-    for key, value in vae_to_ldm(vae.state_dict(), len(vae.config.block_out_channels)).items():
-        tensors[f"first_stage_model.{key}"] = value
     for key, value in text.state_dict().items():
         tensors[f"cond_stage_model.transformer.{key}"] = value
-    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
-    return path
+    return _save(tensors, path)

@@ -1,4 +1,4 @@
-"""Exit codes, argument types and file helpers shared by the ``drc`` commands."""
+"""Exit codes, argument types, shared options, tables and file helpers of the ``drc`` commands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import argparse
 import json
 from pathlib import Path
 
-from drc_desktop.core.composition import DEVICE_CHOICES, STRENGTH_RANGE
+from drc_desktop.core.composition import (
+    DEFAULT_IMAGES,
+    DEFAULT_STRENGTH,
+    DEVICE_CHOICES,
+    STRENGTH_RANGE,
+)
 from drc_desktop.core.errors import InputError
 
 EXIT_OK = 0
@@ -28,6 +33,38 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
     return value
+
+
+def add_composition_options(command: argparse.ArgumentParser, style_source: str) -> None:
+    """``--n``, ``--seed``, ``--steps`` and the two strengths, shared by compose and generate."""
+    command.add_argument(
+        "--n", type=positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
+    )
+    command.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    command.add_argument("--steps", type=positive, default=None, help="denoising steps")
+    command.add_argument(
+        "--style-strength",
+        type=strength,
+        default=DEFAULT_STRENGTH,
+        metavar="X",
+        help=f"0 ignores {style_source}'s style, 1 default, up to 2",
+    )
+    command.add_argument(
+        "--semantic-strength",
+        type=strength,
+        default=DEFAULT_STRENGTH,
+        metavar="Y",
+        help="0 ignores the reference's semantics, 1 default, up to 2",
+    )
+
+
+def print_table(rows: list[dict], columns: tuple[str, ...]) -> None:
+    """Rows as aligned columns under a header; ``-`` for empty values."""
+    cells = [[c.replace("_", " ") for c in columns]]
+    cells += [["-" if row[c] is None else str(row[c]) for c in columns] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    for line in cells:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
 
 
 def add_model_options(command: argparse.ArgumentParser) -> None:

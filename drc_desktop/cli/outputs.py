@@ -13,13 +13,13 @@ from pathlib import Path
 
 from drc_desktop.cli.arguments import (
     EXIT_OK,
+    add_composition_options,
     add_device_option,
     make_folder,
     positive,
-    strength,
+    print_table,
 )
 from drc_desktop.cli.vault import unlocked_vault
-from drc_desktop.core.composition import DEFAULT_IMAGES, DEFAULT_STRENGTH
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import read_image
 from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
@@ -36,25 +36,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     generate.add_argument("--profile", required=True, metavar="NAME")
     generate.add_argument("--reference", type=Path, required=True, metavar="FILE")
-    generate.add_argument(
-        "--n", type=positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
-    )
-    generate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    generate.add_argument("--steps", type=positive, default=None, help="denoising steps")
-    generate.add_argument(
-        "--style-strength",
-        type=strength,
-        default=DEFAULT_STRENGTH,
-        metavar="X",
-        help="0 ignores the profile's style, 1 default, up to 2",
-    )
-    generate.add_argument(
-        "--semantic-strength",
-        type=strength,
-        default=DEFAULT_STRENGTH,
-        metavar="Y",
-        help="0 ignores the reference's semantics, 1 default, up to 2",
-    )
+    add_composition_options(generate, "the profile")
     generate.add_argument(
         "--prompt", default=None, metavar="TEXT", help="text prompt (Stable Diffusion models)"
     )
@@ -161,22 +143,17 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
-    header = ("id", "profile", "created at", "seed", "style", "semantic", "steps")
-    lines = [header] + [
-        (
-            str(o.id),
-            names.get(o.profile_id, "-"),
-            o.created_at,
-            str(o.request.seed),
-            f"{o.request.style_strength:g}",
-            f"{o.request.semantic_strength:g}",
-            str(o.request.steps or "default"),
-        )
+    table = [
+        {
+            "id": o.id, "profile": names.get(o.profile_id), "created_at": o.created_at,
+            "method": o.request.method, "seed": o.request.seed,
+            "style": f"{o.request.style_strength:g}",
+            "semantic": f"{o.request.semantic_strength:g}", "steps": o.request.steps or "default",
+        }
         for o in found
-    ]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+    ]  # fmt: skip
+    print_table(table, ("id", "profile", "created_at", "method", "seed", "style", "semantic",
+                        "steps"))  # fmt: skip
     return EXIT_OK
 
 

@@ -7,7 +7,12 @@ import json
 import sys
 from collections import Counter
 
-from drc_desktop.cli.arguments import EXIT_OK, EXIT_PARTIAL, add_device_option
+from drc_desktop.cli.arguments import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    add_device_option,
+    print_table,
+)
 from drc_desktop.cli.vault import unlocked_vault
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.requests import BUILTIN_MODEL
@@ -89,7 +94,7 @@ def _cmd_profile_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
-    _print_table(rows, ("name", "model", "history_items", "outputs", "created_at"))
+    print_table(rows, ("name", "model", "history_items", "outputs", "created_at"))
     return EXIT_OK
 
 
@@ -149,7 +154,7 @@ def _cmd_history_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
-    _print_table(rows, ("id", "imported_at", "encoder", "source_output_id"))
+    print_table(rows, ("id", "imported_at", "encoder", "source_output_id"))
     return EXIT_OK
 
 
@@ -165,12 +170,3 @@ def _confirm(prompt: str) -> bool:
     if not sys.stdin.isatty():
         return False
     return input(prompt).strip().lower() in ("y", "yes")
-
-
-def _print_table(rows: list[dict], columns: tuple[str, ...]) -> None:
-    """Rows as aligned columns with a header; ``-`` for empty values."""
-    cells = [[c.replace("_", " ") for c in columns]]
-    cells += [["-" if row[c] is None else str(row[c]) for c in columns] for row in rows]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
-    for line in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))

@@ -11,6 +11,7 @@ from pathlib import Path
 from drc_desktop.cli.arguments import (
     EXIT_OK,
     EXIT_PARTIAL,
+    add_composition_options,
     add_model_options,
     make_folder,
     positive,
@@ -20,7 +21,6 @@ from drc_desktop.cli.arguments import (
 )
 from drc_desktop.core import stickers
 from drc_desktop.core.composition import (
-    DEFAULT_IMAGES,
     DEFAULT_STRENGTH,
     DEVICE_CHOICES,
     EVAL_CASES,
@@ -95,25 +95,7 @@ def _add_compose_command(commands: argparse._SubParsersAction) -> None:
     )
     compose.add_argument("--reference", type=Path, required=True, metavar="FILE")
     compose.add_argument("--out", type=Path, required=True, metavar="DIR")
-    compose.add_argument(
-        "--n", type=positive, default=DEFAULT_IMAGES, help=f"images (default: {DEFAULT_IMAGES})"
-    )
-    compose.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    compose.add_argument("--steps", type=positive, default=None, help="denoising steps")
-    compose.add_argument(
-        "--style-strength",
-        type=strength,
-        default=DEFAULT_STRENGTH,
-        metavar="X",
-        help="0 ignores the history's style, 1 default, up to 2",
-    )
-    compose.add_argument(
-        "--semantic-strength",
-        type=strength,
-        default=DEFAULT_STRENGTH,
-        metavar="Y",
-        help="0 ignores the reference's semantics, 1 default, up to 2",
-    )
+    add_composition_options(compose, "the history")
     add_model_options(compose)
     compose.set_defaults(handler=_cmd_compose)
 
