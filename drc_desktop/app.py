@@ -1,19 +1,43 @@
-"""``drc-desktop``: the desktop GUI (PySide6). It arrives with the GUI issue; until then this
-entry point says so plainly instead of failing with an import error."""
+"""``drc-desktop``: the desktop GUI (PySide6).
+
+The window appears before torch and diffusers are imported: they load on the engine's thread
+with the first job that needs them. ``--smoke`` starts the app (offscreen when there is no
+display), shows the main window without opening any vault, prints ``ready`` and exits 0.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
-
-NOT_YET = (
-    "The desktop GUI is not available yet. Use the `drc` command "
-    "(e.g. `drc compose --help`) or `python3 installer/dev.py demo`."
-)
 
 
 def main(argv: list[str] | None = None) -> int:
-    print(NOT_YET, file=sys.stderr)
-    return 2
+    parser = argparse.ArgumentParser(prog="drc-desktop", description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="start, show the window, exit 0")
+    args = parser.parse_args(argv)
+    if args.smoke and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from drc_desktop.model.session import SessionModel
+    from drc_desktop.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("DRC Desktop")
+    session = SessionModel()
+    window = MainWindow(session)
+    window.show()
+    if args.smoke:
+
+        def finish() -> None:
+            print("ready", flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, finish)
+    return app.exec()
 
 
 if __name__ == "__main__":

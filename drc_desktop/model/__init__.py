@@ -1,0 +1,1 @@
+"""Observable view-models between the engine and the widgets (QtCore only)."""

@@ -1,0 +1,305 @@
+"""The unlocked app: profiles on the left; Import and Compose for the selected profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from drc_desktop.core.images import IMAGE_SUFFIXES
+from drc_desktop.model.activities import ComposerModel, ImportModel
+from drc_desktop.model.session import SessionModel
+
+THUMBNAIL = 128
+
+
+def file_dialog_options() -> QFileDialog.Option:
+    """Qt's own dialog: no OS "recent files" or thumbnail traces (DESIGN.md §4)."""
+    return QFileDialog.Option.DontUseNativeDialog
+
+
+class ProfilesPanel(QWidget):
+    def __init__(self, session: SessionModel) -> None:
+        super().__init__()
+        self.session = session
+        self.list = QListWidget()
+        self.name = QLineEdit(placeholderText=self.tr("New profile name"))
+        self.create = QPushButton(self.tr("Create profile"))
+        self.delete = QPushButton(self.tr("Delete profile"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Profiles")))
+        layout.addWidget(self.list)
+        layout.addWidget(self.name)
+        layout.addWidget(self.create)
+        layout.addWidget(self.delete)
+        self.create.clicked.connect(self._create)
+        self.name.returnPressed.connect(self._create)
+        self.delete.clicked.connect(self._delete)
+        session.profiles_changed.connect(self.show_profiles)
+
+    def selected(self):
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def show_profiles(self, profiles: list) -> None:
+        current = self.selected().name if self.selected() else None
+        self.list.clear()
+        for profile in profiles:
+            text = self.tr("{} — {} images").format(profile.name, profile.history_count)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, profile)
+            self.list.addItem(item)
+            if profile.name == current or (current is None and self.list.count() == 1):
+                self.list.setCurrentItem(item)
+
+    def _create(self) -> None:
+        if self.name.text().strip():
+            self.session.create_profile(self.name.text().strip())
+            self.name.clear()
+
+    def _delete(self) -> None:
+        profile = self.selected()
+        if profile is None:
+            return
+        question = self.tr(
+            "Delete the profile {} with its {} history items and {} generated images? "
+            "This cannot be undone."
+        ).format(profile.name, profile.history_count, profile.output_count)
+        answer = QMessageBox.question(self, self.tr("Delete profile"), question)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.delete_profile(profile.name)
+
+
+class ImportTab(QWidget):
+    def __init__(self, model: ImportModel, profiles: ProfilesPanel) -> None:
+        super().__init__()
+        self.model = model
+        self.profiles = profiles
+        self.setAcceptDrops(True)
+        note = QLabel(
+            self.tr(
+                "Drop images or folders here. Only their style and content vectors are kept, "
+                "encrypted; the images themselves are not."
+            )
+        )
+        note.setWordWrap(True)
+        self.add = QPushButton(self.tr("Add images…"))
+        self.cancel = QPushButton(self.tr("Cancel"), enabled=False)
+        self.progress = QProgressBar()
+        self.status = QLabel()
+        self.results = QListWidget()
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.cancel)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.results)
+        self.add.clicked.connect(self._choose)
+        self.cancel.clicked.connect(model.session.cancel)
+        model.result_added.connect(self._add_result)
+        model.finished.connect(self._finished)
+        model.running_changed.connect(self._running)
+        model.session.progress.connect(self._progress)
+
+    def start(self, paths: list[Path]) -> None:
+        profile = self.profiles.selected()
+        if profile is None:
+            self.model.session.message.emit(self.tr("Create or choose a profile first."))
+            return
+        self.results.clear()
+        self.model.start(profile.name, paths)
+
+    def _choose(self) -> None:
+        pattern = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Add images"), "", self.tr("Images ({})").format(pattern),
+            options=file_dialog_options(),
+        )  # fmt: skip
+        if names:
+            self.start([Path(name) for name in names])
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            self.start(paths)
+
+    def _add_result(self, status: str, name: str, reason: str) -> None:
+        self.results.addItem(f"{status}: {name}" + (f" — {reason}" if reason else ""))
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.status.setText(text)
+
+    def _running(self, running: bool) -> None:
+        self.add.setEnabled(not running)
+        self.cancel.setEnabled(running)
+
+    def _finished(self, counts: dict) -> None:
+        parts = [f"{count} {status}" for status, count in sorted(counts.items())]
+        self.status.setText(self.tr("Done: {}").format(", ".join(parts)))
+
+
+class ComposeTab(QWidget):
+    def __init__(self, model: ComposerModel, profiles: ProfilesPanel) -> None:
+        super().__init__()
+        self.model = model
+        self.profiles = profiles
+        self.reference = QPushButton(self.tr("Choose reference image…"))
+        self.reference_label = QLabel(self.tr("No reference chosen (it is not stored)."))
+        self.style = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=200, value=100)
+        self.semantic = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=200, value=100)
+        self.count = QSpinBox(minimum=1, maximum=16, value=model.settings.n)
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=model.settings.seed)
+        self.new_seed = QPushButton(self.tr("New seed"))
+        self.steps = QSpinBox(minimum=1, maximum=100, value=20)
+        self.generate = QPushButton(self.tr("Generate"))
+        self.cancel = QPushButton(self.tr("Cancel"), enabled=False)
+        self.progress = QProgressBar()
+        self.grid = QGridLayout()
+        self.export = QPushButton(self.tr("Export selected…"))
+        self.keep = QPushButton(self.tr("Add selected to history"))
+        self.notice = QLabel()
+        self.checks: list[tuple[int, QCheckBox]] = []
+        form = QGridLayout()
+        rows = [
+            (self.tr("Style strength"), self.style),
+            (self.tr("Content strength"), self.semantic),
+            (self.tr("Images"), self.count),
+            (self.tr("Seed"), self.seed),
+            (self.tr("Steps"), self.steps),
+        ]
+        for row, (label, widget) in enumerate(rows):
+            form.addWidget(QLabel(label), row, 0)
+            form.addWidget(widget, row, 1)
+        form.addWidget(self.new_seed, 3, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.reference)
+        layout.addWidget(self.reference_label)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        for button in (self.generate, self.cancel):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addLayout(self.grid)
+        actions = QHBoxLayout()
+        for button in (self.export, self.keep):
+            actions.addWidget(button)
+        layout.addLayout(actions)
+        layout.addWidget(self.notice)
+        layout.addStretch()
+        self.reference.clicked.connect(self._choose_reference)
+        self.style.valueChanged.connect(lambda v: model.update(style_strength=v / 100))
+        self.semantic.valueChanged.connect(lambda v: model.update(semantic_strength=v / 100))
+        self.count.valueChanged.connect(lambda v: model.update(n=v))
+        self.seed.valueChanged.connect(lambda v: model.update(seed=v))
+        self.steps.valueChanged.connect(lambda v: model.update(steps=v))
+        self.new_seed.clicked.connect(model.new_seed)
+        self.generate.clicked.connect(self._generate)
+        self.cancel.clicked.connect(model.cancel)
+        self.export.clicked.connect(self._export)
+        self.keep.clicked.connect(self._keep)
+        model.settings_changed.connect(lambda s: self.seed.setValue(s.seed))
+        model.outputs_changed.connect(self.show_outputs)
+        model.running_changed.connect(self._running)
+        model.notice.connect(self.notice.setText)
+        model.session.progress.connect(self._progress)
+
+    def set_reference(self, path: Path) -> None:
+        self.model.update(reference=path)
+        self.reference_label.setText(path.name)
+
+    def _choose_reference(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Reference image"), "", "",
+                                              options=file_dialog_options())  # fmt: skip
+        if name:
+            self.set_reference(Path(name))
+
+    def _generate(self) -> None:
+        profile = self.profiles.selected()
+        if profile is None:
+            self.model.session.message.emit(self.tr("Create or choose a profile first."))
+            return
+        self.notice.clear()
+        self.model.generate(profile.name)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _running(self, running: bool) -> None:
+        self.generate.setEnabled(not running)
+        self.cancel.setEnabled(running)
+
+    def show_outputs(self, outputs: list) -> None:
+        while self.grid.count():
+            self.grid.takeAt(0).widget().deleteLater()
+        self.checks = []
+        for index, (output_id, png) in enumerate(outputs):
+            image = QImage.fromData(png)
+            picture = QLabel()
+            picture.setPixmap(QPixmap.fromImage(image).scaled(
+                THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio))  # fmt: skip
+            check = QCheckBox(self.tr("keep"))
+            self.checks.append((output_id, check))
+            self.grid.addWidget(picture, 0, index)
+            self.grid.addWidget(check, 1, index)
+
+    def selected_outputs(self) -> list[int]:
+        return [output_id for output_id, check in self.checks if check.isChecked()]
+
+    def _export(self) -> None:
+        ids = self.selected_outputs()
+        if not ids:
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to"), "",
+                                                  options=file_dialog_options())  # fmt: skip
+        if folder:
+            self.model.export(ids, Path(folder))
+
+    def _keep(self) -> None:
+        profile = self.profiles.selected()
+        if profile is not None and self.selected_outputs():
+            self.model.add_to_history(self.selected_outputs(), profile.model)
+
+
+class WorkView(QWidget):
+    def __init__(self, session: SessionModel) -> None:
+        super().__init__()
+        self.profiles = ProfilesPanel(session)
+        self.importer = ImportTab(ImportModel(session), self.profiles)
+        self.composer = ComposeTab(ComposerModel(session), self.profiles)
+        tabs = QTabWidget()
+        tabs.addTab(self.importer, self.tr("Import"))
+        tabs.addTab(self.composer, self.tr("Compose"))
+        self.tabs = tabs
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.profiles, 1)
+        layout.addWidget(tabs, 3)
