@@ -55,7 +55,6 @@ class _Worker(QObject):
 
     @Slot(object)
     def _run(self, job: Job) -> None:
-        self.stop.clear()
         self.started.emit(job.id, job.name)
         try:
             steps = job.work(self.stop.is_set)
@@ -126,6 +125,8 @@ class Engine(QObject):
         if self._running is None and self._queue:
             self._running = self._queue.pop(0)
             self._running.state = JobState.running
+            # cleared here, not on the worker: a cancel that comes before the job starts counts
+            self._worker.stop.clear()
             self.busy_changed.emit(True)
             self._worker.run_job.emit(self._running)
 

@@ -1,0 +1,160 @@
+"""The desktop app driven through its widgets (pytest-qt, offscreen), on a temporary vault."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QCheckBox
+
+from drc_desktop.core import stickers
+from drc_desktop.model.session import SessionModel, VaultState
+from drc_desktop.store.location import VAULT_FILE
+from drc_desktop.store.vault import Vault
+from drc_desktop.ui.main_window import MainWindow
+from drc_desktop.ui.unlock_view import strength_hint
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "gui test passphrase"
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    session = SessionModel(home=tmp_path / "home")
+    main = MainWindow(session)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    session.shutdown()
+
+
+def unlocked(window, qtbot) -> MainWindow:
+    view = window.unlock_view
+    view.passphrase.setText(PASSPHRASE)
+    view.repeat.setText(PASSPHRASE)
+    view.button.click()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.work_view, timeout=TIMEOUT)
+    return window
+
+
+def with_profile(window, qtbot, name: str = "Alice") -> MainWindow:
+    panel = window.work_view.profiles
+    panel.name.setText(name)
+    panel.create.click()
+    qtbot.waitUntil(lambda: panel.selected() is not None, timeout=TIMEOUT)
+    return window
+
+
+def sticker_folder(root: Path) -> Path:
+    folder = root / "images"
+    folder.mkdir(parents=True)
+    rng = random.Random(4)
+    style = stickers.sample_style(rng)
+    for index, semantics in enumerate(stickers.ALL_SEMANTICS[:3]):
+        stickers.render(style, semantics, seed=index).save(folder / f"{index}.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    return folder
+
+
+def test_first_run_creates_the_vault_with_a_warning(window, qtbot, tmp_path):
+    view = window.unlock_view
+    assert view.title.text() == "Create your vault"
+    assert "nobody can recover" in view.warning.text()
+    view.passphrase.setText(PASSPHRASE)
+    view.repeat.setText(PASSPHRASE + "x")
+    view.button.click()
+    assert "differ" in view.error.text()
+    unlocked(window, qtbot)
+    assert (tmp_path / "home" / VAULT_FILE).is_file()
+    assert window.session.state is VaultState.unlocked
+
+
+def test_wrong_passphrase_says_so(qtbot, tmp_path):
+    Vault.create(tmp_path / "home", PASSPHRASE).close()
+    session = SessionModel(home=tmp_path / "home")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert window.unlock_view.title.text() == "Unlock"
+    window.unlock_view.passphrase.setText("not it at all")
+    window.unlock_view.button.click()
+    qtbot.waitUntil(lambda: "wrong passphrase" in window.unlock_view.error.text(), timeout=TIMEOUT)
+    assert window.pages.currentWidget() is window.unlock_view
+    session.shutdown()
+
+
+def test_import_reports_each_file_including_the_rejected_one(window, qtbot, tmp_path):
+    with_profile(unlocked(window, qtbot), qtbot)
+    importer = window.work_view.importer
+    importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: importer.status.text().startswith("Done"), timeout=TIMEOUT)
+    rows = [importer.results.item(i).text() for i in range(importer.results.count())]
+    assert sum(row.startswith("imported:") for row in rows) == 3
+    assert any(row.startswith("rejected: broken.png") for row in rows)
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3)
+
+
+def test_compose_keep_and_export(window, qtbot, tmp_path):
+    with_profile(unlocked(window, qtbot), qtbot)
+    window.work_view.importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
+                    timeout=TIMEOUT)  # fmt: skip
+    composer = window.work_view.composer
+    reference = tmp_path / "reference.png"
+    stickers.render(stickers.sample_style(random.Random(8)), stickers.ALL_SEMANTICS[9]).save(
+        reference
+    )
+    composer.set_reference(reference)
+    composer.count.setValue(2)
+    composer.steps.setValue(2)
+    composer.generate.click()
+    qtbot.waitUntil(lambda: len(composer.checks) == 2, timeout=TIMEOUT)
+    composer.findChildren(QCheckBox)[0].setChecked(True)
+    composer.keep.click()
+    qtbot.waitUntil(lambda: "Added 1" in composer.notice.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 4)
+    composer.model.export(composer.selected_outputs(), tmp_path / "export")
+    qtbot.waitUntil(lambda: "Exported 1" in composer.notice.text(), timeout=TIMEOUT)
+    assert [p.name for p in (tmp_path / "export").iterdir()] == ["image-001.png"]
+
+
+def test_cancelled_generation_keeps_nothing(window, qtbot, tmp_path):
+    with_profile(unlocked(window, qtbot), qtbot)
+    window.work_view.importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
+                    timeout=TIMEOUT)  # fmt: skip
+    composer = window.work_view.composer
+    composer.set_reference(sticker_folder(tmp_path / "more") / "0.png")
+    composer.steps.setValue(100)
+    composer.generate.click()
+    qtbot.waitUntil(lambda: composer.cancel.isEnabled(), timeout=TIMEOUT)
+    composer.cancel.click()
+    qtbot.waitUntil(lambda: "Cancelled" in composer.notice.text(), timeout=TIMEOUT)
+    assert composer.checks == []
+    assert window.work_view.profiles.selected().output_count == 0
+
+
+def test_strength_hint_speaks_plainly():
+    assert strength_hint("short").startswith("Too short")
+    assert strength_hint("correct horse battery staple") == "Strong."
+
+
+def test_smoke_shows_the_window_before_torch_and_opens_no_vault(tmp_path):
+    program = (
+        "import sys\n"
+        "from drc_desktop import app\n"
+        "status = app.main(['--smoke'])\n"
+        "print(sorted({'torch', 'diffusers'} & set(sys.modules)))\n"
+        "sys.exit(status)\n"
+    )
+    environment = {**os.environ, "DRC_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen",
+                   "PYTHONPATH": str(REPO_ROOT)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["ready", "[]"]
+    assert not (tmp_path / "home").exists()
