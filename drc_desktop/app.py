@@ -18,26 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.smoke and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from drc_desktop.ui.application import run
 
-    from drc_desktop.model.session import SessionModel
-    from drc_desktop.ui.main_window import MainWindow
-
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("DRC Desktop")
-    session = SessionModel()
-    window = MainWindow(session)
-    window.show()
-    if args.smoke:
-
-        def finish() -> None:
-            print("ready", flush=True)
-            window.close()
-            app.quit()
-
-        QTimer.singleShot(0, finish)
-    return app.exec()
+    return run(smoke=args.smoke)
 
 
 if __name__ == "__main__":
