@@ -303,3 +303,13 @@ class WorkView(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(self.profiles, 1)
         layout.addWidget(tabs, 3)
+
+    def clear(self) -> None:
+        """Drop every image and result held by the views (auto-lock)."""
+        self.composer.show_outputs([])
+        self.composer.model.outputs = []
+        self.composer.model.update(reference=None)
+        self.composer.reference_label.setText(self.tr("No reference chosen (it is not stored)."))
+        self.importer.results.clear()
+        self.importer.status.clear()
+        self.profiles.list.clear()

@@ -158,3 +158,24 @@ def test_smoke_shows_the_window_before_torch_and_opens_no_vault(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["ready", "[]"]
     assert not (tmp_path / "home").exists()
+
+
+def test_auto_lock_closes_the_vault_and_clears_every_image(window, qtbot, tmp_path):
+    with_profile(unlocked(window, qtbot), qtbot)
+    window.work_view.importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
+                    timeout=TIMEOUT)  # fmt: skip
+    composer = window.work_view.composer
+    composer.set_reference(tmp_path / "images" / "0.png")
+    composer.steps.setValue(2)
+    composer.count.setValue(1)
+    composer.generate.click()
+    qtbot.waitUntil(lambda: len(composer.checks) == 1, timeout=TIMEOUT)
+    window.set_auto_lock(0.002)  # about 100 ms without input
+    window.idle.start()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock_view, timeout=TIMEOUT)
+    assert window.session.state is VaultState.locked
+    assert composer.checks == [] and composer.model.outputs == []
+    assert composer.model.settings.reference is None
+    assert window.work_view.importer.results.count() == 0
+    assert "Locked" in window.message.text()
