@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from drc_desktop.core.images import IMAGE_SUFFIXES
 from drc_desktop.model.activities import ComposerModel, ImportModel
+from drc_desktop.model.library import GalleryModel, ProfileModel
 from drc_desktop.model.session import SessionModel
+from drc_desktop.ui.library_views import GalleryTab, ProfileTab
 
 THUMBNAIL = 128
 
@@ -296,9 +298,13 @@ class WorkView(QWidget):
         self.profiles = ProfilesPanel(session)
         self.importer = ImportTab(ImportModel(session), self.profiles)
         self.composer = ComposeTab(ComposerModel(session), self.profiles)
+        self.profile_tab = ProfileTab(ProfileModel(session), self.profiles)
+        self.gallery = GalleryTab(GalleryModel(session), self.profiles)
         tabs = QTabWidget()
+        tabs.addTab(self.profile_tab, self.tr("Profile"))
         tabs.addTab(self.importer, self.tr("Import"))
         tabs.addTab(self.composer, self.tr("Compose"))
+        tabs.addTab(self.gallery, self.tr("Gallery"))
         self.tabs = tabs
         layout = QHBoxLayout(self)
         layout.addWidget(self.profiles, 1)
@@ -312,4 +318,7 @@ class WorkView(QWidget):
         self.composer.reference_label.setText(self.tr("No reference chosen (it is not stored)."))
         self.importer.results.clear()
         self.importer.status.clear()
+        self.gallery.show_outputs([])
+        self.profile_tab.show_preview([])
+        self.profile_tab.items.clear()
         self.profiles.list.clear()

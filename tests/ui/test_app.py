@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QCheckBox
 
@@ -179,3 +180,47 @@ def test_auto_lock_closes_the_vault_and_clears_every_image(window, qtbot, tmp_pa
     assert composer.model.settings.reference is None
     assert window.work_view.importer.results.count() == 0
     assert "Locked" in window.message.text()
+
+
+def test_profile_view_map_preview_and_gallery(window, qtbot, tmp_path):
+    with_profile(unlocked(window, qtbot), qtbot)
+    view = window.work_view
+    view.importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: view.profiles.selected().history_count == 3, timeout=TIMEOUT)
+    view.profile_tab.refresh()
+    qtbot.waitUntil(lambda: view.profile_tab.items.count() == 3, timeout=TIMEOUT)
+    assert view.profile_tab.map.style.shape == (3, 2) and view.profile_tab.map.semantics.shape == (
+        3,
+        2,
+    )
+    view.profile_tab.preview_button.click()
+    qtbot.waitUntil(lambda: view.profile_tab.preview.count() == 4, timeout=TIMEOUT)
+    assert view.profiles.selected().output_count == 0  # the preview is not stored
+    view.profile_tab.items.setCurrentRow(0)
+    view.profile_tab.remove.click()
+    qtbot.waitUntil(lambda: view.profile_tab.items.count() == 2, timeout=TIMEOUT)
+
+    composer = view.composer
+    composer.set_reference(tmp_path / "images" / "1.png")
+    composer.steps.setValue(2)
+    composer.count.setValue(2)
+    composer.generate.click()
+    qtbot.waitUntil(lambda: len(composer.checks) == 2, timeout=TIMEOUT)
+    view.gallery.refresh()
+    qtbot.waitUntil(lambda: len(view.gallery.checks) == 2, timeout=TIMEOUT)
+    view.gallery.checks[0][1].setChecked(True)
+    view.gallery.model.export(view.gallery.selected(), tmp_path / "export")
+    qtbot.waitUntil(lambda: "Exported 1" in view.gallery.notice.text(), timeout=TIMEOUT)
+    view.gallery.delete.click()
+    qtbot.waitUntil(lambda: len(view.gallery.checks) == 1, timeout=TIMEOUT)
+
+
+def test_project_2d_keeps_both_sets_on_shared_axes():
+    from drc_desktop.model.library import project_2d
+
+    rng = np.random.default_rng(0)
+    style = rng.normal(0, 0.01, (5, 8)) + 3
+    semantics = rng.normal(0, 1.0, (5, 8))
+    style_points, semantic_points = project_2d(style, semantics)
+    assert style_points.shape == semantic_points.shape == (5, 2)
+    assert style_points.std(axis=0).sum() < semantic_points.std(axis=0).sum()

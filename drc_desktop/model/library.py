@@ -1,0 +1,169 @@
+"""A profile's contents: its history (with a 2-D map of its vectors) and its gallery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from drc_desktop.core.progress import Progress
+from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.model.session import SessionModel
+
+PREVIEW_IMAGES = 4
+
+
+@dataclass(frozen=True)
+class ProfileDetails:
+    name: str
+    model: str
+    encoders: tuple[str, ...]
+    items: list[tuple[int, str, int | None]]  # id, imported at, source output id
+    style_points: np.ndarray  # [N, 2]
+    semantic_points: np.ndarray  # [N, 2]
+
+
+def project_2d(style: np.ndarray, semantics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both sets of flattened vectors ``[N, F]`` in one 2-D PCA space (shared axes and scale),
+    so a profile's style points cluster while its semantic points spread."""
+    if len(style) == 0:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    both = np.concatenate([style, semantics]).astype(np.float64)
+    centred = both - both.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    points = centred @ axes[:2].T if len(axes) >= 2 else np.pad(centred @ axes.T, ((0, 0), (0, 1)))
+    return points[: len(style)], points[len(style) :]
+
+
+class ProfileModel(QObject):
+    details_changed = Signal(object)  # ProfileDetails
+    preview_changed = Signal(list)  # PNG bytes of the style preview
+
+    def __init__(self, session: SessionModel) -> None:
+        super().__init__()
+        self.session = session
+
+    def load(self, profile_name: str) -> None:
+        session = self.session
+
+        def work(should_stop):
+            profile = session.vault.profiles.get(profile_name)
+            items = session.vault.history.list(profile.id)
+            style = np.stack([i.vectors.style.reshape(-1) for i in items]) if items else np.zeros(0)
+            semantics = (
+                np.stack([i.vectors.semantics.reshape(-1) for i in items]) if items else np.zeros(0)
+            )
+            style_points, semantic_points = project_2d(style, semantics)
+            return ProfileDetails(
+                profile.name, profile.model, tuple(sorted({i.vectors.encoder for i in items})),
+                [(i.id, i.imported_at, i.source_output_id) for i in items],
+                style_points, semantic_points,
+            )  # fmt: skip
+            yield
+
+        session.run(f"profile {profile_name}", work, self.details_changed.emit)
+
+    def remove_item(self, profile_name: str, item_id: int) -> None:
+        session = self.session
+
+        def work(should_stop):
+            session.vault.history.remove(item_id)
+            session.vault.checkpoint()
+            return None
+            yield
+
+        def done(_) -> None:
+            self.load(profile_name)
+            session.refresh_profiles()
+
+        session.run("remove history item", work, done)
+
+    def style_preview(self, profile_name: str) -> None:
+        """A few images from the profile's style alone (semantic strength 0); not stored."""
+        session = self.session
+
+        def work(should_stop):
+            import torch
+            from PIL import Image
+
+            from drc_desktop.core.images import encode_png
+            from drc_desktop.ml.drc_mini import MiniModel
+
+            profile = session.vault.profiles.get(profile_name)
+            model = session.generator(profile.model)
+            neutral = Image.new("RGB", (64, 64), (128, 128, 128))  # ignored at strength 0
+            images: list = []
+            if isinstance(model, MiniModel):
+                _, features = session.vault.history.features(profile.id)
+                if features is None:
+                    return []
+                for step, total, result in model.generate_from_features(
+                    torch.from_numpy(features), neutral, n=PREVIEW_IMAGES, seed=0,
+                    semantic_strength=0.0, should_stop=should_stop,
+                ):  # fmt: skip
+                    if result is None:
+                        yield Progress(step, total, "style preview")
+                    else:
+                        images = result
+            else:
+                history = [item.vectors for item in session.vault.history.list(profile.id)]
+                request = GenerationRequest(
+                    profile_id=profile.id, model=profile.model, method="training-free",
+                    n=PREVIEW_IMAGES, semantic_strength=0.0,
+                )  # fmt: skip
+                images = model.generate(history, neutral, request, should_stop=should_stop) or []
+            return [encode_png(image.resize((128, 128))) for image in images]
+
+        session.run("style preview", work, self.preview_changed.emit)
+
+
+class GalleryModel(QObject):
+    outputs_changed = Signal(list)  # [(id, created at, request, png)]
+    notice = Signal(str)
+
+    def __init__(self, session: SessionModel) -> None:
+        super().__init__()
+        self.session = session
+
+    def load(self, profile_name: str) -> None:
+        session = self.session
+
+        def work(should_stop):
+            profile = session.vault.profiles.get(profile_name)
+            listed = session.vault.outputs.list(profile.id)
+            return [(o.id, o.created_at, o.request, session.vault.outputs.get(o.id).png)
+                    for o in listed]  # fmt: skip
+            yield
+
+        session.run(f"gallery {profile_name}", work, self.outputs_changed.emit)
+
+    def delete(self, profile_name: str, output_ids: list[int]) -> None:
+        session = self.session
+
+        def work(should_stop):
+            session.vault.outputs.delete(output_ids)
+            session.vault.checkpoint()
+            return None
+            yield
+
+        def done(_) -> None:
+            self.load(profile_name)
+            session.refresh_profiles()
+
+        session.run("delete outputs", work, done)
+
+    def export(self, output_ids: list[int], folder: Path) -> None:
+        session = self.session
+
+        def work(should_stop):
+            from drc_desktop.store.exports import export_outputs
+
+            return export_outputs(session.vault, output_ids, folder)
+            yield
+
+        def done(paths: list) -> None:
+            self.notice.emit(self.tr("Exported {} image(s) to {}").format(len(paths), folder))
+
+        session.run("export", work, done)
