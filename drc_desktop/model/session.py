@@ -35,6 +35,7 @@ class SessionModel(QObject):
         self.engine = engine or Engine()
         self.home = home or data_home()
         self.vault = None  # only touched on the engine thread
+        self.device_name = "auto"
         self._models: dict[str, object] = {}
         self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
         self.profiles: list = []
@@ -160,7 +161,8 @@ class SessionModel(QObject):
             from drc_desktop.ml.backends import load_describer
             from drc_desktop.ml.devices import resolve_device
 
-            self._models[key] = load_describer(self.vault, name, str(resolve_device("auto")))
+            device = str(resolve_device(self.device_name))
+            self._models[key] = load_describer(self.vault, name, device)
         return self._models[key]
 
     def generator(self, name: str):
@@ -169,8 +171,41 @@ class SessionModel(QObject):
             from drc_desktop.ml.backends import load_generator
             from drc_desktop.ml.devices import resolve_device
 
-            self._models[key] = load_generator(self.vault, name, str(resolve_device("auto")))
+            device = str(resolve_device(self.device_name))
+            self._models[key] = load_generator(self.vault, name, device)
         return self._models[key]
+
+    def use_device(self, name: str) -> None:
+        """Models load on ``name`` from the next job on (loaded ones are dropped)."""
+
+        def work(should_stop):
+            self.device_name = name
+            self._models.clear()
+            return None
+            yield
+
+        self.run("device", work)
+
+    def register_model(self, path: Path, on_done: Callable | None = None) -> None:
+        """``drc models add`` from the GUI, with hashing progress."""
+
+        def work(should_stop):
+            from drc_desktop.ml.model_registry import register
+
+            def progress(name: str, done: int, total: int) -> None:
+                self.progress.emit(done // 2**20, max(total // 2**20, 1), f"hashing {name}")
+
+            return register(self.vault, path, progress=progress)
+            yield
+
+        self.run("register model", work, on_done)
+
+    def models(self, on_done: Callable) -> None:
+        def work(should_stop):
+            return self.vault.models.list()
+            yield
+
+        self.run("models", work, on_done)
 
     def shutdown(self) -> None:
         if self.vault is not None:

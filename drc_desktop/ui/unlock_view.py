@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from drc_desktop.model.session import SessionModel, VaultState
@@ -12,11 +12,12 @@ def strength_hint(passphrase: str) -> str:
     """A rough hint: length and variety, in words a designer understands."""
     tests = (str.islower, str.isupper, str.isdigit, str.isspace)
     kinds = sum(any(test(c) for c in passphrase) for test in tests)
+    translate = QCoreApplication.translate
     if len(passphrase) < 8:
-        return "Too short: use at least 8 characters."
+        return translate("UnlockView", "Too short: use at least 8 characters.")
     if len(passphrase) >= 16 or (len(passphrase) >= 12 and kinds >= 3):
-        return "Strong."
-    return "Fair: a few unrelated words make it stronger."
+        return translate("UnlockView", "Strong.")
+    return translate("UnlockView", "Fair: a few unrelated words make it stronger.")
 
 
 class UnlockView(QWidget):
@@ -54,7 +55,7 @@ class UnlockView(QWidget):
         self.repeat.returnPressed.connect(self._submit)
         self.button.clicked.connect(self._submit)
         session.message.connect(self.error.setText)
-        session.state_changed.connect(lambda _: self.show_state())
+        session.state_changed.connect(self._on_state)
         self.show_state()
 
     def show_state(self) -> None:
@@ -67,8 +68,11 @@ class UnlockView(QWidget):
         self.repeat.clear()
         self.error.clear()
 
+    def _on_state(self, state: str) -> None:
+        self.show_state()
+
     def _update_hint(self, text: str) -> None:
-        self.hint.setText(self.tr(strength_hint(text)) if text else "")
+        self.hint.setText(strength_hint(text) if text else "")
 
     def _submit(self) -> None:
         self.error.clear()

@@ -51,6 +51,12 @@ def with_profile(window, qtbot, name: str = "Alice") -> MainWindow:
     return window
 
 
+def settle(window, qtbot) -> None:
+    """Wait until the engine has no job left and the GUI has handled their results."""
+    qtbot.waitUntil(lambda: not window.session.engine.busy, timeout=TIMEOUT)
+    qtbot.wait(50)
+
+
 def sticker_folder(root: Path) -> Path:
     folder = root / "images"
     folder.mkdir(parents=True)
@@ -208,6 +214,7 @@ def test_profile_view_map_preview_and_gallery(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: len(composer.checks) == 2, timeout=TIMEOUT)
     view.gallery.refresh()
     qtbot.waitUntil(lambda: len(view.gallery.checks) == 2, timeout=TIMEOUT)
+    settle(window, qtbot)  # the profile list refresh reloads the gallery once more
     view.gallery.checks[0][1].setChecked(True)
     view.gallery.model.export(view.gallery.selected(), tmp_path / "export")
     qtbot.waitUntil(lambda: "Exported 1" in view.gallery.notice.text(), timeout=TIMEOUT)
