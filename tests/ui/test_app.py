@@ -231,3 +231,35 @@ def test_project_2d_keeps_both_sets_on_shared_axes():
     style_points, semantic_points = project_2d(style, semantics)
     assert style_points.shape == semantic_points.shape == (5, 2)
     assert style_points.std(axis=0).sum() < semantic_points.std(axis=0).sum()
+
+
+def test_language_switch_to_japanese_and_back(window, qtbot):
+    assert window.unlock_view.title.text() == "Create your vault"
+    window.settings.set("language", "ja")
+    assert window.language == "ja"
+    assert window.unlock_view.title.text() == "保管庫を作成"
+    assert "パスフレーズ" in window.unlock_view.warning.text()
+    unlocked(window, qtbot)
+    tabs = window.work_view.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "プロファイル", "取り込み", "生成", "ギャラリー", "設定",
+    ]  # fmt: skip
+    window.settings.set("language", "en")
+    assert window.work_view.tabs.tabText(0) == "Profile"
+    assert window.pages.currentWidget() is window.work_view  # still unlocked
+
+
+def test_settings_are_stored_once_and_bad_values_fall_back(tmp_path, capsys):
+    from drc_desktop.model.settings import SettingsModel
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.json").write_text('{"device": "tpu", "auto_lock_minutes": 5}')
+    settings = SettingsModel(home)
+    assert settings.get("device") == "auto" and settings.get("auto_lock_minutes") == 5
+    assert "tpu" in capsys.readouterr().err
+    with pytest.raises(ValueError):
+        settings.set("auto_lock_minutes", 0)
+    settings.set("language", "ja")
+    assert SettingsModel(home).get("language") == "ja"
+    assert "/" not in (home / "settings.json").read_text()  # no paths remembered
