@@ -11,7 +11,7 @@ from drc_desktop.model.settings import SettingsModel
 from drc_desktop.ui import i18n
 from drc_desktop.ui.settings_view import SettingsView
 from drc_desktop.ui.unlock_view import UnlockView
-from drc_desktop.ui.work_view import WorkView
+from drc_desktop.ui.work_view import ViewModels, WorkView
 
 USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel,
               QEvent.Type.MouseMove}  # fmt: skip
@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.message = QLabel()
         self.statusBar().addWidget(self.message)
+        self.models = ViewModels.create(session)
         self.build_views()
         session.state_changed.connect(self._show_state)
         session.message.connect(self.message.setText)
@@ -43,7 +44,7 @@ class MainWindow(QMainWindow):
         """(Re)create the views from the models, e.g. after the language changed."""
         self.setWindowTitle(self.tr("DRC Desktop"))
         self.unlock_view = UnlockView(self.session)
-        self.work_view = WorkView(self.session)
+        self.work_view = WorkView(self.session, self.models)
         self.settings_view = SettingsView(self.session, self.settings)
         self.work_view.tabs.addTab(self.settings_view, self.tr("Settings"))
         self.work_view.tabs.currentChanged.connect(self._tab_changed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -162,6 +163,8 @@ class ImportTab(QWidget):
     def _running(self, running: bool) -> None:
         self.add.setEnabled(not running)
         self.cancel.setEnabled(running)
+        if not running:
+            self.progress.setValue(self.progress.maximum())
 
     def _finished(self, counts: dict) -> None:
         parts = [f"{count} {status}" for status, count in sorted(counts.items())]
@@ -233,6 +236,9 @@ class ComposeTab(QWidget):
         model.running_changed.connect(self._running)
         model.notice.connect(self.notice.setText)
         model.session.progress.connect(self._progress)
+        if model.settings.reference is not None:
+            self.reference_label.setText(model.settings.reference.name)
+        self.show_outputs(model.outputs)
 
     def set_reference(self, path: Path) -> None:
         self.model.update(reference=path)
@@ -259,6 +265,8 @@ class ComposeTab(QWidget):
     def _running(self, running: bool) -> None:
         self.generate.setEnabled(not running)
         self.cancel.setEnabled(running)
+        if not running:
+            self.progress.setValue(self.progress.maximum())
 
     def show_outputs(self, outputs: list) -> None:
         while self.grid.count():
@@ -292,14 +300,30 @@ class ComposeTab(QWidget):
             self.model.add_to_history(self.selected_outputs(), profile.model)
 
 
+@dataclass
+class ViewModels:
+    """The view-models behind the work view; they outlive its widgets (a language change
+    rebuilds the widgets, not the state)."""
+
+    importer: ImportModel
+    composer: ComposerModel
+    profile: ProfileModel
+    gallery: GalleryModel
+
+    @classmethod
+    def create(cls, session: SessionModel) -> ViewModels:
+        return cls(ImportModel(session), ComposerModel(session), ProfileModel(session),
+                   GalleryModel(session))  # fmt: skip
+
+
 class WorkView(QWidget):
-    def __init__(self, session: SessionModel) -> None:
+    def __init__(self, session: SessionModel, models: ViewModels) -> None:
         super().__init__()
         self.profiles = ProfilesPanel(session)
-        self.importer = ImportTab(ImportModel(session), self.profiles)
-        self.composer = ComposeTab(ComposerModel(session), self.profiles)
-        self.profile_tab = ProfileTab(ProfileModel(session), self.profiles)
-        self.gallery = GalleryTab(GalleryModel(session), self.profiles)
+        self.importer = ImportTab(models.importer, self.profiles)
+        self.composer = ComposeTab(models.composer, self.profiles)
+        self.profile_tab = ProfileTab(models.profile, self.profiles)
+        self.gallery = GalleryTab(models.gallery, self.profiles)
         tabs = QTabWidget()
         tabs.addTab(self.profile_tab, self.tr("Profile"))
         tabs.addTab(self.importer, self.tr("Import"))
