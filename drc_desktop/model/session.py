@@ -139,6 +139,14 @@ class SessionModel(QObject):
 
         self.run("create profile", work, self._profiles_loaded)
 
+    def rename_profile(self, old: str, new: str) -> None:
+        def work(should_stop):
+            self.vault.profiles.rename(old, new)
+            return self.vault.profiles.list()
+            yield
+
+        self.run("rename profile", work, self._profiles_loaded)
+
     def delete_profile(self, name: str) -> None:
         def work(should_stop):
             self.vault.profiles.delete(name)
@@ -202,7 +210,7 @@ class SessionModel(QObject):
 
     def models(self, on_done: Callable) -> None:
         def work(should_stop):
-            return self.vault.models.list()
+            return [] if self.vault is None else self.vault.models.list()
             yield
 
         self.run("models", work, on_done)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -68,6 +69,8 @@ class SettingsView(QWidget):
         self.session.models(self.show_models)
 
     def show_models(self, models: list) -> None:
+        if not shiboken6.isValid(self.models):  # the views were rebuilt meanwhile
+            return
         self.models.clear()
         for model in models:
             architecture = f" {model.architecture}" if model.architecture else ""

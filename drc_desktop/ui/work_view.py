@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from drc_desktop.core.images import IMAGE_SUFFIXES
+from drc_desktop.core.requests import BUILTIN_MODEL
 from drc_desktop.model.activities import ComposerModel, ImportModel
 from drc_desktop.model.library import GalleryModel, ProfileModel
 from drc_desktop.model.session import SessionModel
@@ -46,18 +49,41 @@ class ProfilesPanel(QWidget):
         self.session = session
         self.list = QListWidget()
         self.name = QLineEdit(placeholderText=self.tr("New profile name"))
+        self.model = QComboBox()
+        self.model.addItem(BUILTIN_MODEL)
         self.create = QPushButton(self.tr("Create profile"))
+        self.rename = QPushButton(self.tr("Rename to this name"))
         self.delete = QPushButton(self.tr("Delete profile"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Profiles")))
         layout.addWidget(self.list)
         layout.addWidget(self.name)
+        layout.addWidget(self.model)
         layout.addWidget(self.create)
+        layout.addWidget(self.rename)
         layout.addWidget(self.delete)
         self.create.clicked.connect(self._create)
         self.name.returnPressed.connect(self._create)
+        self.rename.clicked.connect(self._rename)
         self.delete.clicked.connect(self._delete)
         session.profiles_changed.connect(self.show_profiles)
+        session.profiles_changed.connect(self._load_models)
+
+    def _load_models(self, profiles: list) -> None:
+        if self.session.state == "unlocked":
+            self.session.models(self.show_models)
+
+    def show_models(self, models: list) -> None:
+        """The built-in model and every registered Stable Diffusion model."""
+        if not shiboken6.isValid(self.model):  # the views were rebuilt meanwhile
+            return
+        current = self.model.currentText()
+        self.model.clear()
+        self.model.addItem(BUILTIN_MODEL)
+        for model in models:
+            if model.kind in ("diffusers", "single_file"):
+                self.model.addItem(model.name)
+        self.model.setCurrentText(current)
 
     def selected(self):
         item = self.list.currentItem()
@@ -76,7 +102,13 @@ class ProfilesPanel(QWidget):
 
     def _create(self) -> None:
         if self.name.text().strip():
-            self.session.create_profile(self.name.text().strip())
+            self.session.create_profile(self.name.text().strip(), self.model.currentText())
+            self.name.clear()
+
+    def _rename(self) -> None:
+        profile = self.selected()
+        if profile is not None and self.name.text().strip():
+            self.session.rename_profile(profile.name, self.name.text().strip())
             self.name.clear()
 
     def _delete(self) -> None:
@@ -184,6 +216,9 @@ class ComposeTab(QWidget):
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=model.settings.seed)
         self.new_seed = QPushButton(self.tr("New seed"))
         self.steps = QSpinBox(minimum=1, maximum=100, value=20)
+        self.prompt = QLineEdit(
+            placeholderText=self.tr("Optional prompt (Stable Diffusion models)")
+        )
         self.generate = QPushButton(self.tr("Generate"))
         self.cancel = QPushButton(self.tr("Cancel"), enabled=False)
         self.progress = QProgressBar()
@@ -199,6 +234,7 @@ class ComposeTab(QWidget):
             (self.tr("Images"), self.count),
             (self.tr("Seed"), self.seed),
             (self.tr("Steps"), self.steps),
+            (self.tr("Prompt"), self.prompt),
         ]
         for row, (label, widget) in enumerate(rows):
             form.addWidget(QLabel(label), row, 0)
@@ -226,6 +262,8 @@ class ComposeTab(QWidget):
         self.count.valueChanged.connect(lambda v: model.update(n=v))
         self.seed.valueChanged.connect(lambda v: model.update(seed=v))
         self.steps.valueChanged.connect(lambda v: model.update(steps=v))
+        self.prompt.textChanged.connect(lambda text: model.update(prompt=text.strip() or None))
+        profiles.list.currentItemChanged.connect(lambda *_: self._profile_changed())
         self.new_seed.clicked.connect(model.new_seed)
         self.generate.clicked.connect(self._generate)
         self.cancel.clicked.connect(model.cancel)
@@ -239,6 +277,14 @@ class ComposeTab(QWidget):
         if model.settings.reference is not None:
             self.reference_label.setText(model.settings.reference.name)
         self.show_outputs(model.outputs)
+
+    def _profile_changed(self) -> None:
+        """The prompt field is for models with a text encoder only."""
+        profile = self.profiles.selected()
+        has_text = profile is not None and profile.model != BUILTIN_MODEL
+        self.prompt.setEnabled(has_text)
+        if not has_text:
+            self.prompt.clear()
 
     def set_reference(self, path: Path) -> None:
         self.model.update(reference=path)

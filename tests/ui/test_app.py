@@ -263,3 +263,25 @@ def test_settings_are_stored_once_and_bad_values_fall_back(tmp_path, capsys):
     settings.set("language", "ja")
     assert SettingsModel(home).get("language") == "ja"
     assert "/" not in (home / "settings.json").read_text()  # no paths remembered
+
+
+def test_registered_model_backs_a_new_profile_with_a_prompt(window, qtbot, tiny_sd_models):
+    unlocked(window, qtbot)
+    for name in ("encoder", "ip-sd15", "sd15"):
+        window.settings_view.register(tiny_sd_models[name])
+        settle(window, qtbot)
+    window.settings_view.refresh()
+    qtbot.waitUntil(lambda: window.settings_view.models.count() == 3, timeout=TIMEOUT)
+    panel = window.work_view.profiles
+    window.session.refresh_profiles()
+    qtbot.waitUntil(lambda: panel.model.findText("sd15") >= 0, timeout=TIMEOUT)
+    panel.model.setCurrentText("sd15")
+    panel.name.setText("Bob")
+    panel.create.click()
+    qtbot.waitUntil(lambda: panel.selected() is not None, timeout=TIMEOUT)
+    assert panel.selected().model == "sd15"
+    assert window.work_view.composer.prompt.isEnabled()
+    panel.name.setText("Robert")
+    panel.rename.click()
+    qtbot.waitUntil(lambda: panel.selected() and panel.selected().name == "Robert",
+                    timeout=TIMEOUT)  # fmt: skip
