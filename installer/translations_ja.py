@@ -101,6 +101,9 @@ JAPANESE = {
     "Import": "取り込み",
     "Compose": "生成",
     "Gallery": "ギャラリー",
+    "Optional prompt (Stable Diffusion models)": "プロンプト（任意、Stable Diffusion モデルのみ）",
+    "Prompt": "プロンプト",
+    "Rename to this name": "この名前に変更",
 }
 
 

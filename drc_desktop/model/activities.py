@@ -153,6 +153,23 @@ class ComposerModel(QObject):
         session.run("export", work, lambda paths: self.notice.emit(
             self.tr("Exported {} image(s) to {}").format(len(paths), folder)))  # fmt: skip
 
+    def delete(self, output_ids: list[int]) -> None:
+        """Delete outputs from the vault and from the results shown."""
+        session = self.session
+
+        def work(should_stop):
+            session.vault.outputs.delete(output_ids)
+            session.vault.checkpoint()
+            return output_ids
+            yield
+
+        def done(deleted: list) -> None:
+            self.outputs = [(i, png) for i, png in self.outputs if i not in deleted]
+            self.outputs_changed.emit(self.outputs)
+            session.refresh_profiles()
+
+        session.run("delete outputs", work, done)
+
     def add_to_history(self, output_ids: list[int], profile_model: str) -> None:
         session = self.session
 

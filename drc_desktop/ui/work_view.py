@@ -225,8 +225,10 @@ class ComposeTab(QWidget):
         self.grid = QGridLayout()
         self.export = QPushButton(self.tr("Export selected…"))
         self.keep = QPushButton(self.tr("Add selected to history"))
+        self.discard = QPushButton(self.tr("Delete selected"))
         self.notice = QLabel()
         self.checks: list[tuple[int, QCheckBox]] = []
+        self.setAcceptDrops(True)
         form = QGridLayout()
         rows = [
             (self.tr("Style strength"), self.style),
@@ -251,7 +253,7 @@ class ComposeTab(QWidget):
         layout.addWidget(self.progress)
         layout.addLayout(self.grid)
         actions = QHBoxLayout()
-        for button in (self.export, self.keep):
+        for button in (self.export, self.keep, self.discard):
             actions.addWidget(button)
         layout.addLayout(actions)
         layout.addWidget(self.notice)
@@ -269,6 +271,7 @@ class ComposeTab(QWidget):
         self.cancel.clicked.connect(model.cancel)
         self.export.clicked.connect(self._export)
         self.keep.clicked.connect(self._keep)
+        self.discard.clicked.connect(self._discard)
         model.settings_changed.connect(lambda s: self.seed.setValue(s.seed))
         model.outputs_changed.connect(self.show_outputs)
         model.running_changed.connect(self._running)
@@ -339,6 +342,20 @@ class ComposeTab(QWidget):
                                                   options=file_dialog_options())  # fmt: skip
         if folder:
             self.model.export(ids, Path(folder))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.set_reference(files[0])
+
+    def _discard(self) -> None:
+        ids = self.selected_outputs()
+        if ids:
+            self.model.delete(ids)
 
     def _keep(self) -> None:
         profile = self.profiles.selected()

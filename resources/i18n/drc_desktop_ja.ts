@@ -3,82 +3,97 @@
 <context>
     <name>ComposeTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="176" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="211" />
         <source>Choose reference image…</source>
         <translation>参照画像を選ぶ…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="177" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="212" />
         <source>No reference chosen (it is not stored).</source>
         <translation>参照画像が未選択です（参照画像は保存されません）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="182" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="217" />
         <source>New seed</source>
         <translation>新しいシード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="184" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="220" />
+        <source>Optional prompt (Stable Diffusion models)</source>
+        <translation>プロンプト（任意、Stable Diffusion モデルのみ）</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="222" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="185" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="223" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="188" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="226" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="189" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="227" />
         <source>Add selected to history</source>
         <translation>選択した画像を履歴に追加</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="194" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="228" />
+        <source>Delete selected</source>
+        <translation>選択した画像を削除</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="234" />
         <source>Style strength</source>
         <translation>スタイルの強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="195" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="235" />
         <source>Content strength</source>
         <translation>内容の強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="196" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="236" />
         <source>Images</source>
         <translation>枚数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="197" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="237" />
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="198" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="238" />
         <source>Steps</source>
         <translation>ステップ数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="242" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="239" />
+        <source>Prompt</source>
+        <translation>プロンプト</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="297" />
         <source>Reference image</source>
         <translation>参照画像</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="250" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="305" />
         <source>Create or choose a profile first.</source>
         <translation>先にプロファイルを作成するか選択してください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="272" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="329" />
         <source>keep</source>
         <translation>残す</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="284" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="341" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
@@ -101,7 +116,7 @@
         <translation>{} 枚の画像を {} に書き出しました</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="168" />
+        <location filename="../../drc_desktop/model/activities.py" line="185" />
         <source>Added {} image(s) to the profile's history</source>
         <translation>{} 枚の画像をプロファイルの履歴に追加しました</translation>
     </message>
@@ -140,37 +155,37 @@
 <context>
     <name>ImportTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="102" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="135" />
         <source>Drop images or folders here. Only their style and content vectors are kept, encrypted; the images themselves are not.</source>
         <translation>ここに画像やフォルダをドロップしてください。保存されるのは暗号化されたスタイルと内容のベクトルだけで、画像そのものは保存されません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="107" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="140" />
         <source>Add images…</source>
         <translation>画像を追加…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="108" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="141" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="131" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="164" />
         <source>Create or choose a profile first.</source>
         <translation>先にプロファイルを作成するか選択してください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="139" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="172" />
         <source>Add images</source>
         <translation>画像を追加</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="139" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="172" />
         <source>Images ({})</source>
         <translation>画像 ({})</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="168" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="203" />
         <source>Done: {}</source>
         <translation>完了: {}</translation>
     </message>
@@ -178,17 +193,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../drc_desktop/ui/main_window.py" line="44" />
+        <location filename="../../drc_desktop/ui/main_window.py" line="45" />
         <source>DRC Desktop</source>
         <translation>DRC Desktop</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/main_window.py" line="48" />
+        <location filename="../../drc_desktop/ui/main_window.py" line="49" />
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/main_window.py" line="95" />
+        <location filename="../../drc_desktop/ui/main_window.py" line="96" />
         <source>Locked after a period without use.</source>
         <translation>しばらく操作がなかったためロックしました。</translation>
     </message>
@@ -234,33 +249,38 @@
 <context>
     <name>ProfilesPanel</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="47" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="51" />
         <source>New profile name</source>
         <translation>新しいプロファイル名</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="48" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="54" />
         <source>Create profile</source>
         <translation>プロファイルを作成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="49" />
-        <location filename="../../drc_desktop/ui/work_view.py" line="89" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="55" />
+        <source>Rename to this name</source>
+        <translation>この名前に変更</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="56" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="122" />
         <source>Delete profile</source>
         <translation>プロファイルを削除</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="51" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="58" />
         <source>Profiles</source>
         <translation>プロファイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="69" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="96" />
         <source>{} — {} images</source>
         <translation>{} — {} 枚</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="86" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="119" />
         <source>Delete the profile {} with its {} history items and {} generated images? This cannot be undone.</source>
         <translation>プロファイル {} と履歴 {} 件、生成画像 {} 枚を削除しますか？元に戻せません。</translation>
     </message>
@@ -276,57 +296,57 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="31" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="32" />
         <source>Set DRC_HOME to use another folder.</source>
         <translation>別のフォルダを使うには DRC_HOME を設定してください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="35" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="36" />
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="42" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="43" />
         <source>Register a model folder…</source>
         <translation>モデルのフォルダを登録…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="43" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="44" />
         <source>Register a model file…</source>
         <translation>モデルのファイルを登録…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="46" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="47" />
         <source>Data folder</source>
         <translation>データフォルダ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="47" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="48" />
         <source>Run on</source>
         <translation>実行デバイス</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="48" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="49" />
         <source>Lock after</source>
         <translation>自動ロックまで</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="49" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="50" />
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="52" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="53" />
         <source>Your Stable Diffusion models (safetensors only)</source>
         <translation>Stable Diffusion モデル（safetensors のみ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="82" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="85" />
         <source>Model folder</source>
         <translation>モデルのフォルダ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/settings_view.py" line="85" />
+        <location filename="../../drc_desktop/ui/settings_view.py" line="88" />
         <source>Model file</source>
         <translation>モデルのファイル</translation>
     </message>
@@ -401,27 +421,27 @@
 <context>
     <name>WorkView</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="304" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="391" />
         <source>Profile</source>
         <translation>プロファイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="305" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="392" />
         <source>Import</source>
         <translation>取り込み</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="306" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="393" />
         <source>Compose</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="307" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="394" />
         <source>Gallery</source>
         <translation>ギャラリー</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="318" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="405" />
         <source>No reference chosen (it is not stored).</source>
         <translation>参照画像が未選択です（参照画像は保存されません）。</translation>
     </message>

@@ -127,6 +127,9 @@ def test_compose_keep_and_export(window, qtbot, tmp_path):
     composer.model.export(composer.selected_outputs(), tmp_path / "export")
     qtbot.waitUntil(lambda: "Exported 1" in composer.notice.text(), timeout=TIMEOUT)
     assert [p.name for p in (tmp_path / "export").iterdir()] == ["image-001.png"]
+    composer.discard.click()
+    qtbot.waitUntil(lambda: len(composer.checks) == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().output_count == 1)
 
 
 def test_cancelled_generation_keeps_nothing(window, qtbot, tmp_path):
