@@ -36,8 +36,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = REPO_ROOT / "installer" / "constraints.txt"
 INSTALLER_FILES = ("install.py", "install.sh", "install.ps1")
 PLATFORMS = {
-    "linux-x86_64": ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64",
-                     "linux_x86_64"],
+    # glibc 2.34 and newer (Ubuntu 22.04+, Debian 12+, RHEL 9+): PySide6 6.12's minimum
+    "linux-x86_64": ["manylinux_2_34_x86_64", "manylinux_2_31_x86_64", "manylinux_2_28_x86_64",
+                     "manylinux_2_27_x86_64", "manylinux_2_24_x86_64", "manylinux_2_17_x86_64",
+                     "manylinux2014_x86_64", "linux_x86_64"],
     "win-amd64": ["win_amd64"],
     "macos-arm64": ["macosx_14_0_arm64", "macosx_13_0_arm64", "macosx_12_0_arm64",
                     "macosx_11_0_arm64"],
