@@ -104,6 +104,13 @@ JAPANESE = {
     "Optional prompt (Stable Diffusion models)": "プロンプト（任意、Stable Diffusion モデルのみ）",
     "Prompt": "プロンプト",
     "Rename to this name": "この名前に変更",
+    "imported": "取り込み済み",
+    "duplicate": "重複",
+    "rejected": "不可",
+    "skipped": "対象外",
+    "{} {}": "{} {}",
+    "{} of {} files, about {} s left": "{} / {} ファイル、残り約 {} 秒",
+    "step {} of {}": "ステップ {} / {}",
 }
 
 

@@ -45,7 +45,8 @@ class ImportModel(QObject):
                 self.result_added.emit(result.status.value, result.path.name, result.reason)
                 elapsed = time.perf_counter() - started
                 left = elapsed / done * (total - done)
-                yield Progress(done, total, f"{done} of {total} files, about {left:.0f} s left")
+                text = self.tr("{} of {} files, about {} s left")
+                yield Progress(done, total, text.format(done, total, round(left)))
             return counts
 
         self.running_changed.emit(True)
@@ -120,7 +121,7 @@ class ComposerModel(QObject):
                 session.vault, model, request, reference, should_stop=should_stop
             ):
                 if result is None:
-                    yield Progress(step, total, f"step {step} of {total}")
+                    yield Progress(step, total, self.tr("step {} of {}").format(step, total))
                 else:
                     ids = result
             return [(i, session.vault.outputs.get(i).png) for i in ids]

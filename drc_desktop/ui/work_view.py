@@ -185,7 +185,11 @@ class ImportTab(QWidget):
             self.start(paths)
 
     def _add_result(self, status: str, name: str, reason: str) -> None:
-        self.results.addItem(f"{status}: {name}" + (f" — {reason}" if reason else ""))
+        words = {"imported": self.tr("imported"), "duplicate": self.tr("duplicate"),
+                 "rejected": self.tr("rejected"), "skipped": self.tr("skipped")}  # fmt: skip
+        self.results.addItem(
+            f"{words.get(status, status)}: {name}" + (f" — {reason}" * bool(reason))
+        )
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setMaximum(max(total, 1))
@@ -199,7 +203,8 @@ class ImportTab(QWidget):
             self.progress.setValue(self.progress.maximum())
 
     def _finished(self, counts: dict) -> None:
-        parts = [f"{count} {status}" for status, count in sorted(counts.items())]
+        parts = [self.tr("{} {}").format(count, self.tr(status)) for status, count in
+                 sorted(counts.items())]  # fmt: skip
         self.status.setText(self.tr("Done: {}").format(", ".join(parts)))
 
 

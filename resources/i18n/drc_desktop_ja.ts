@@ -3,97 +3,97 @@
 <context>
     <name>ComposeTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="211" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="216" />
         <source>Choose reference image…</source>
         <translation>参照画像を選ぶ…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="212" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="217" />
         <source>No reference chosen (it is not stored).</source>
         <translation>参照画像が未選択です（参照画像は保存されません）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="217" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="222" />
         <source>New seed</source>
         <translation>新しいシード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="220" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="225" />
         <source>Optional prompt (Stable Diffusion models)</source>
         <translation>プロンプト（任意、Stable Diffusion モデルのみ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="222" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="227" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="223" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="228" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="226" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="231" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="227" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="232" />
         <source>Add selected to history</source>
         <translation>選択した画像を履歴に追加</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="228" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="233" />
         <source>Delete selected</source>
         <translation>選択した画像を削除</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="234" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="239" />
         <source>Style strength</source>
         <translation>スタイルの強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="235" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="240" />
         <source>Content strength</source>
         <translation>内容の強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="236" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="241" />
         <source>Images</source>
         <translation>枚数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="237" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="242" />
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="238" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="243" />
         <source>Steps</source>
         <translation>ステップ数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="239" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="244" />
         <source>Prompt</source>
         <translation>プロンプト</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="297" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="302" />
         <source>Reference image</source>
         <translation>参照画像</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="305" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="310" />
         <source>Create or choose a profile first.</source>
         <translation>先にプロファイルを作成するか選択してください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="329" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="334" />
         <source>keep</source>
         <translation>残す</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="341" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="346" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
@@ -101,22 +101,27 @@
 <context>
     <name>ComposerModel</name>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="101" />
+        <location filename="../../drc_desktop/model/activities.py" line="102" />
         <source>Choose a reference image first.</source>
         <translation>先に参照画像を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="142" />
+        <location filename="../../drc_desktop/model/activities.py" line="124" />
+        <source>step {} of {}</source>
+        <translation>ステップ {} / {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="143" />
         <source>Cancelled: nothing was kept.</source>
         <translation>キャンセルしました。何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="154" />
+        <location filename="../../drc_desktop/model/activities.py" line="155" />
         <source>Exported {} image(s) to {}</source>
         <translation>{} 枚の画像を {} に書き出しました</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="185" />
+        <location filename="../../drc_desktop/model/activities.py" line="186" />
         <source>Added {} image(s) to the profile's history</source>
         <translation>{} 枚の画像をプロファイルの履歴に追加しました</translation>
     </message>
@@ -153,6 +158,14 @@
     </message>
 </context>
 <context>
+    <name>ImportModel</name>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="48" />
+        <source>{} of {} files, about {} s left</source>
+        <translation>{} / {} ファイル、残り約 {} 秒</translation>
+    </message>
+</context>
+<context>
     <name>ImportTab</name>
     <message>
         <location filename="../../drc_desktop/ui/work_view.py" line="135" />
@@ -185,7 +198,32 @@
         <translation>画像 ({})</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="203" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="188" />
+        <source>imported</source>
+        <translation>取り込み済み</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="188" />
+        <source>duplicate</source>
+        <translation>重複</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="189" />
+        <source>rejected</source>
+        <translation>不可</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="189" />
+        <source>skipped</source>
+        <translation>対象外</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="206" />
+        <source>{} {}</source>
+        <translation>{} {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/work_view.py" line="208" />
         <source>Done: {}</source>
         <translation>完了: {}</translation>
     </message>
@@ -421,27 +459,27 @@
 <context>
     <name>WorkView</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="391" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="396" />
         <source>Profile</source>
         <translation>プロファイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="392" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="397" />
         <source>Import</source>
         <translation>取り込み</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="393" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="398" />
         <source>Compose</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="394" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="399" />
         <source>Gallery</source>
         <translation>ギャラリー</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="405" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="410" />
         <source>No reference chosen (it is not stored).</source>
         <translation>参照画像が未選択です（参照画像は保存されません）。</translation>
     </message>
