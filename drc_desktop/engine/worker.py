@@ -111,10 +111,17 @@ class Engine(QObject):
         self._next()
         return job.id
 
-    def cancel(self) -> None:
-        """Ask the running job to stop (it checks ``should_stop()``) and drop queued ones."""
-        self._queue.clear()
-        self._worker.stop.set()
+    def cancel(self, job_id: int | None = None) -> None:
+        """Cancel one job (running: it stops at its next ``should_stop()`` check; queued: it
+        never starts), or with no id the running job and every queued one. Each cancelled
+        job gets ``job_cancelled``."""
+        dropped = [job for job in self._queue if job_id is None or job.id == job_id]
+        self._queue = [job for job in self._queue if job not in dropped]
+        for job in dropped:
+            job.state = JobState.cancelled
+            self.job_cancelled.emit(job.id)
+        if self._running is not None and job_id in (None, self._running.id):
+            self._worker.stop.set()
 
     def shutdown(self) -> None:
         self.cancel()

@@ -26,6 +26,7 @@ class ImportModel(QObject):
     def __init__(self, session: SessionModel) -> None:
         super().__init__()
         self.session = session
+        self.job: int | None = None
 
     def start(self, profile_name: str, paths: list[Path]) -> None:
         session = self.session
@@ -50,7 +51,10 @@ class ImportModel(QObject):
             return counts
 
         self.running_changed.emit(True)
-        session.run(f"import into {profile_name}", work, self._done, self._cancelled)
+        self.job = session.run(f"import into {profile_name}", work, self._done, self._cancelled)
+
+    def cancel(self) -> None:
+        self.session.cancel(self.job)
 
     def _done(self, counts: dict) -> None:
         self.running_changed.emit(False)
@@ -88,6 +92,7 @@ class ComposerModel(QObject):
         self.session = session
         self.settings = ComposeSettings()
         self.outputs: list[tuple[int, bytes]] = []
+        self.job: int | None = None
 
     def update(self, **changes: object) -> None:
         self.settings = replace(self.settings, **changes)
@@ -127,10 +132,13 @@ class ComposerModel(QObject):
             return [(i, session.vault.outputs.get(i).png) for i in ids]
 
         self.running_changed.emit(True)
-        session.run(f"generate for {profile_name}", work, self._generated, self._cancelled)
+        self.job = session.run(
+            f"generate for {profile_name}", work, self._generated, self._cancelled
+        )
 
     def cancel(self) -> None:
-        self.session.cancel()
+        if self.job is not None:
+            self.session.cancel(self.job)
 
     def _generated(self, outputs: list) -> None:
         self.outputs = outputs

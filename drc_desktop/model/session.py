@@ -56,8 +56,9 @@ class SessionModel(QObject):
         self._callbacks[job_id] = (on_done, on_cancel)
         return job_id
 
-    def cancel(self) -> None:
-        self.engine.cancel()
+    def cancel(self, job_id: int | None = None) -> None:
+        """Cancel one job, or every job when no id is given."""
+        self.engine.cancel(job_id)
 
     def _on_progress(self, job_id: int, done: int, total: int, text: str) -> None:
         self.progress.emit(done, total, text)

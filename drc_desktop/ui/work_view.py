@@ -152,7 +152,7 @@ class ImportTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.results)
         self.add.clicked.connect(self._choose)
-        self.cancel.clicked.connect(model.session.cancel)
+        self.cancel.clicked.connect(model.cancel)
         model.result_added.connect(self._add_result)
         model.finished.connect(self._finished)
         model.running_changed.connect(self._running)

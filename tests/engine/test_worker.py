@@ -75,9 +75,33 @@ def test_cancel_stops_the_running_job_and_drops_the_queue(engine, qtbot):
         return "all done"
 
     running = engine.submit("long", long_job)
-    engine.submit("queued", long_job)
+    queued = engine.submit("queued", long_job)
     assert gate.wait(10)
     engine.cancel()
-    qtbot.waitUntil(lambda: cancelled == [running])
+    qtbot.waitUntil(lambda: sorted(cancelled) == [running, queued])
     qtbot.wait(50)
     assert finished == [] and len(steps) < 1000
+
+
+def test_cancelling_one_job_leaves_the_others(engine, qtbot):
+    cancelled, finished = [], []
+    engine.job_cancelled.connect(cancelled.append)
+    engine.job_finished.connect(lambda job, result: finished.append(job))
+    gate = threading.Event()
+
+    def waiting(should_stop):
+        gate.wait(10)
+        return "first"
+        yield
+
+    def quick(should_stop):
+        return "quick"
+        yield
+
+    first = engine.submit("first", waiting)
+    second = engine.submit("second", quick)
+    third = engine.submit("third", quick)
+    engine.cancel(second)  # queued: never starts
+    gate.set()
+    qtbot.waitUntil(lambda: finished == [first, third])
+    assert cancelled == [second]
