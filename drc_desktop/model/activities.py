@@ -151,33 +151,21 @@ class ComposerModel(QObject):
         self.notice.emit(self.tr("Cancelled: nothing was kept."))
 
     def export(self, output_ids: list[int], folder: Path) -> None:
-        session = self.session
+        def done(paths: list) -> None:
+            self.notice.emit(self.tr("Exported {} image(s) to {}").format(len(paths), folder))
 
-        def work(should_stop):
-            from drc_desktop.store.exports import export_outputs
-
-            return export_outputs(session.vault, output_ids, folder)
-            yield
-
-        session.run("export", work, lambda paths: self.notice.emit(
-            self.tr("Exported {} image(s) to {}").format(len(paths), folder)))  # fmt: skip
+        self.session.export_outputs(output_ids, folder, done)
 
     def delete(self, output_ids: list[int]) -> None:
         """Delete outputs from the vault and from the results shown."""
-        session = self.session
 
-        def work(should_stop):
-            session.vault.outputs.delete(output_ids)
-            session.vault.checkpoint()
-            return output_ids
-            yield
-
-        def done(deleted: list) -> None:
-            self.outputs = [(i, png) for i, png in self.outputs if i not in deleted]
+        def done(_) -> None:
+            self.outputs = [(i, png) for i, png in self.outputs if i not in output_ids]
             self.outputs_changed.emit(self.outputs)
-            session.refresh_profiles()
 
-        session.run("delete outputs", work, done)
+        self.session.change(
+            "delete outputs", lambda: self.session.vault.outputs.delete(output_ids), done
+        )
 
     def add_to_history(self, output_ids: list[int], profile_model: str) -> None:
         session = self.session

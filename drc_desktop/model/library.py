@@ -66,19 +66,11 @@ class ProfileModel(QObject):
         session.run(f"profile {profile_name}", work, self.details_changed.emit)
 
     def remove_item(self, profile_name: str, item_id: int) -> None:
-        session = self.session
-
-        def work(should_stop):
-            session.vault.history.remove(item_id)
-            session.vault.checkpoint()
-            return None
-            yield
-
-        def done(_) -> None:
-            self.load(profile_name)
-            session.refresh_profiles()
-
-        session.run("remove history item", work, done)
+        self.session.change(
+            "remove history item",
+            lambda: self.session.vault.history.remove(item_id),
+            lambda _: self.load(profile_name),
+        )
 
     def style_preview(self, profile_name: str) -> None:
         """A few images from the profile's style alone (semantic strength 0); not stored."""
@@ -140,30 +132,14 @@ class GalleryModel(QObject):
         session.run(f"gallery {profile_name}", work, self.outputs_changed.emit)
 
     def delete(self, profile_name: str, output_ids: list[int]) -> None:
-        session = self.session
-
-        def work(should_stop):
-            session.vault.outputs.delete(output_ids)
-            session.vault.checkpoint()
-            return None
-            yield
-
-        def done(_) -> None:
-            self.load(profile_name)
-            session.refresh_profiles()
-
-        session.run("delete outputs", work, done)
+        self.session.change(
+            "delete outputs",
+            lambda: self.session.vault.outputs.delete(output_ids),
+            lambda _: self.load(profile_name),
+        )
 
     def export(self, output_ids: list[int], folder: Path) -> None:
-        session = self.session
-
-        def work(should_stop):
-            from drc_desktop.store.exports import export_outputs
-
-            return export_outputs(session.vault, output_ids, folder)
-            yield
-
         def done(paths: list) -> None:
             self.notice.emit(self.tr("Exported {} image(s) to {}").format(len(paths), folder))
 
-        session.run("export", work, done)
+        self.session.export_outputs(output_ids, folder, done)

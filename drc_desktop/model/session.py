@@ -184,6 +184,36 @@ class SessionModel(QObject):
             self._models[key] = load_generator(self.vault, name, device)
         return self._models[key]
 
+    # ------------------------------------------------------------------ vault changes
+
+    def change(self, name: str, change: Callable[[], object], on_done: Callable | None = None):
+        """Run ``change()`` (a vault deletion or edit) on the engine, checkpoint the WAL so
+        deleted rows do not linger, refresh the profiles, then call ``on_done(result)``."""
+
+        def work(should_stop):
+            result = change()
+            self.vault.checkpoint()
+            return result
+            yield
+
+        def done(result: object) -> None:
+            if on_done is not None:
+                on_done(result)
+            self.refresh_profiles()
+
+        return self.run(name, work, done)
+
+    def export_outputs(self, output_ids: list[int], folder: Path, on_done: Callable) -> int:
+        """Write outputs to ``folder`` without metadata; ``on_done(paths)``."""
+
+        def work(should_stop):
+            from drc_desktop.store.exports import export_outputs
+
+            return export_outputs(self.vault, output_ids, folder)
+            yield
+
+        return self.run("export", work, on_done)
+
     def use_device(self, name: str) -> None:
         """Models load on ``name`` from the next job on (loaded ones are dropped)."""
 
