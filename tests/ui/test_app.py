@@ -51,6 +51,15 @@ def with_profile(window, qtbot, name: str = "Alice") -> MainWindow:
     return window
 
 
+def with_history(window, qtbot, tmp_path: Path) -> MainWindow:
+    """Unlocked, with profile Alice holding the three stickers of ``sticker_folder``."""
+    with_profile(unlocked(window, qtbot), qtbot)
+    window.work_view.importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
+                    timeout=TIMEOUT)  # fmt: skip
+    return window
+
+
 def settle(window, qtbot) -> None:
     """Wait until the engine has no job left and the GUI has handled their results."""
     qtbot.waitUntil(lambda: not window.session.engine.busy, timeout=TIMEOUT)
@@ -106,10 +115,7 @@ def test_import_reports_each_file_including_the_rejected_one(window, qtbot, tmp_
 
 
 def test_compose_keep_and_export(window, qtbot, tmp_path):
-    with_profile(unlocked(window, qtbot), qtbot)
-    window.work_view.importer.start([sticker_folder(tmp_path)])
-    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
-                    timeout=TIMEOUT)  # fmt: skip
+    with_history(window, qtbot, tmp_path)
     composer = window.work_view.composer
     reference = tmp_path / "reference.png"
     stickers.render(stickers.sample_style(random.Random(8)), stickers.ALL_SEMANTICS[9]).save(
@@ -133,10 +139,7 @@ def test_compose_keep_and_export(window, qtbot, tmp_path):
 
 
 def test_cancelled_generation_keeps_nothing(window, qtbot, tmp_path):
-    with_profile(unlocked(window, qtbot), qtbot)
-    window.work_view.importer.start([sticker_folder(tmp_path)])
-    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
-                    timeout=TIMEOUT)  # fmt: skip
+    with_history(window, qtbot, tmp_path)
     composer = window.work_view.composer
     composer.set_reference(sticker_folder(tmp_path / "more") / "0.png")
     composer.steps.setValue(100)
@@ -171,10 +174,7 @@ def test_smoke_shows_the_window_before_torch_and_opens_no_vault(tmp_path):
 
 
 def test_auto_lock_closes_the_vault_and_clears_every_image(window, qtbot, tmp_path):
-    with_profile(unlocked(window, qtbot), qtbot)
-    window.work_view.importer.start([sticker_folder(tmp_path)])
-    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
-                    timeout=TIMEOUT)  # fmt: skip
+    with_history(window, qtbot, tmp_path)
     composer = window.work_view.composer
     composer.set_reference(tmp_path / "images" / "0.png")
     composer.steps.setValue(2)
