@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from drc_desktop.model.library import GalleryModel, ProfileDetails, ProfileModel
+from drc_desktop.ui.dialogs import file_dialog_options
 
 THUMBNAIL = 96
 STYLE_COLOUR = QColor(214, 96, 77)
@@ -201,7 +202,7 @@ class GalleryTab(QWidget):
         if not self.selected():
             return
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Export to"), "", options=QFileDialog.Option.DontUseNativeDialog
+            self, self.tr("Export to"), "", options=file_dialog_options()
         )
         if folder:
             self.model.export(self.selected(), Path(folder))

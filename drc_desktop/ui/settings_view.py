@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from drc_desktop.core.composition import DEVICE_CHOICES
 from drc_desktop.model.session import SessionModel
 from drc_desktop.model.settings import LANGUAGES, SettingsModel
+from drc_desktop.ui.dialogs import file_dialog_options
 
 
 class SettingsView(QWidget):
@@ -80,7 +81,7 @@ class SettingsView(QWidget):
         self.session.register_model(path, lambda _: self.refresh())
 
     def _register(self, folder: bool) -> None:
-        options = QFileDialog.Option.DontUseNativeDialog
+        options = file_dialog_options()
         if folder:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Model folder"), "",
                                                       options=options)  # fmt: skip
