@@ -78,7 +78,12 @@ class SettingsView(QWidget):
             self.models.addItem(f"{model.name} —{architecture} {model.kind.replace('_', ' ')}")
 
     def register(self, path: Path) -> None:
-        self.session.register_model(path, lambda _: self.refresh())
+        self.session.register_model(path, self._registered)
+
+    def _registered(self, model: object) -> None:
+        self.session.refresh_profiles()  # the profile panel's model choice follows
+        if shiboken6.isValid(self.models):
+            self.refresh()
 
     def _register(self, folder: bool) -> None:
         options = file_dialog_options()

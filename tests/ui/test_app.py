@@ -276,7 +276,6 @@ def test_registered_model_backs_a_new_profile_with_a_prompt(window, qtbot, tiny_
     window.settings_view.refresh()
     qtbot.waitUntil(lambda: window.settings_view.models.count() == 3, timeout=TIMEOUT)
     panel = window.work_view.profiles
-    window.session.refresh_profiles()
     qtbot.waitUntil(lambda: panel.model.findText("sd15") >= 0, timeout=TIMEOUT)
     panel.model.setCurrentText("sd15")
     panel.name.setText("Bob")
