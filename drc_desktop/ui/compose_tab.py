@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from drc_desktop.core.requests import BUILTIN_MODEL
 from drc_desktop.model.activities import ComposerModel
-from drc_desktop.ui.dialogs import file_dialog_options
+from drc_desktop.ui.dialogs import existing_folder, open_file
 from drc_desktop.ui.library_views import pixmap
 from drc_desktop.ui.profiles_panel import ProfilesPanel
 
@@ -120,8 +119,7 @@ class ComposeTab(QWidget):
         self.reference_label.setText(path.name)
 
     def _choose_reference(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Reference image"), "", "",
-                                              options=file_dialog_options())  # fmt: skip
+        name = open_file(self, self.tr("Reference image"))
         if name:
             self.set_reference(Path(name))
 
@@ -162,8 +160,7 @@ class ComposeTab(QWidget):
         ids = self.selected_outputs()
         if not ids:
             return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to"), "",
-                                                  options=file_dialog_options())  # fmt: skip
+        folder = existing_folder(self, self.tr("Export to"))
         if folder:
             self.model.export(ids, Path(folder))
 

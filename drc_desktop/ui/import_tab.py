@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from drc_desktop.core.images import IMAGE_SUFFIXES
 from drc_desktop.model.activities import ImportModel
-from drc_desktop.ui.dialogs import file_dialog_options
+from drc_desktop.ui.dialogs import open_files
 from drc_desktop.ui.profiles_panel import ProfilesPanel
 
 
@@ -65,10 +64,7 @@ class ImportTab(QWidget):
 
     def _choose(self) -> None:
         pattern = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
-        names, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Add images"), "", self.tr("Images ({})").format(pattern),
-            options=file_dialog_options(),
-        )  # fmt: skip
+        names = open_files(self, self.tr("Add images"), self.tr("Images ({})").format(pattern))
         if names:
             self.start([Path(name) for name in names])
 

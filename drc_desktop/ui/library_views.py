@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from drc_desktop.model.library import GalleryModel, ProfileDetails, ProfileModel
-from drc_desktop.ui.dialogs import file_dialog_options
+from drc_desktop.ui.dialogs import existing_folder
 
 THUMBNAIL = 96
 STYLE_COLOUR = QColor(214, 96, 77)
@@ -201,9 +200,7 @@ class GalleryTab(QWidget):
     def _export(self) -> None:
         if not self.selected():
             return
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Export to"), "", options=file_dialog_options()
-        )
+        folder = existing_folder(self, self.tr("Export to"))
         if folder:
             self.model.export(self.selected(), Path(folder))
 

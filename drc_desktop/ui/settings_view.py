@@ -7,7 +7,6 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from drc_desktop.core.composition import DEVICE_CHOICES
 from drc_desktop.model.session import SessionModel
 from drc_desktop.model.settings import LANGUAGES, SettingsModel
-from drc_desktop.ui.dialogs import file_dialog_options
+from drc_desktop.ui.dialogs import existing_folder, open_file
 
 
 class SettingsView(QWidget):
@@ -86,13 +85,10 @@ class SettingsView(QWidget):
             self.refresh()
 
     def _register(self, folder: bool) -> None:
-        options = file_dialog_options()
         if folder:
-            chosen = QFileDialog.getExistingDirectory(self, self.tr("Model folder"), "",
-                                                      options=options)  # fmt: skip
+            chosen = existing_folder(self, self.tr("Model folder"))
         else:
-            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Model file"), "",
-                                                    "*.safetensors", options=options)  # fmt: skip
+            chosen = open_file(self, self.tr("Model file"), "*.safetensors")
         if chosen:
             self.register(Path(chosen))
 

@@ -287,3 +287,26 @@ def test_registered_model_backs_a_new_profile_with_a_prompt(window, qtbot, tiny_
     panel.rename.click()
     qtbot.waitUntil(lambda: panel.selected() and panel.selected().name == "Robert",
                     timeout=TIMEOUT)  # fmt: skip
+
+
+def test_file_dialogs_leave_no_folder_history(window, qtbot, tmp_path, _private_qt_settings):
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    with_profile(unlocked(window, qtbot), qtbot)
+    seen = []
+
+    def close_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(type(dialog).__name__)
+        if isinstance(dialog, QFileDialog):
+            dialog.setDirectory(str(tmp_path))
+        dialog.reject()
+
+    QTimer.singleShot(200, close_dialog)
+    window.work_view.importer.add.click()  # blocks until the dialog closes
+    assert seen == ["QFileDialog"]
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    remembered = {key: settings.value(key) for key in settings.allKeys()}
+    assert not any(str(tmp_path) in str(value) for value in remembered.values()), remembered
+    assert "FileDialog/lastVisited" not in remembered
