@@ -168,7 +168,6 @@ def _cmd_outputs_export(args: argparse.Namespace) -> int:
 def _cmd_outputs_delete(args: argparse.Namespace) -> int:
     with unlocked_vault() as vault:
         vault.outputs.delete(args.ids)
-        vault.checkpoint()
     print(f"deleted {len(args.ids)} output{'s' * (len(args.ids) != 1)}")
     return EXIT_OK
 

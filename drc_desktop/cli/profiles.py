@@ -115,7 +115,6 @@ def _cmd_profile_delete(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(f"Delete {what}? This cannot be undone. [y/N] "):
             raise InputError("not deleted (add --yes to confirm without a prompt)")
         vault.profiles.delete(profile.name)
-        vault.checkpoint()
     print(f"deleted {what}")
     return EXIT_OK
 
@@ -161,7 +160,6 @@ def _cmd_history_list(args: argparse.Namespace) -> int:
 def _cmd_history_remove(args: argparse.Namespace) -> int:
     with unlocked_vault() as vault:
         vault.history.remove(args.item_id)
-        vault.checkpoint()
     print(f"removed history item {args.item_id}")
     return EXIT_OK
 

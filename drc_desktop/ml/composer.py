@@ -70,23 +70,28 @@ def generate_for_profile(
     """
     check_request(model, request)
     profile = vault.profiles.get_by_id(request.profile_id)
-    encoders, features = vault.history.features(profile.id)
-    if features is None and not encoders:
+    # one read of the history: the features column for drc-mini, whole items for SD
+    if isinstance(model, MiniModel):
+        encoders, features = vault.history.features(profile.id)
+        count = None if features is None else len(features)
+    else:
+        history = [item.vectors for item in vault.history.list(profile.id)]
+        encoders, count = {v.encoder for v in history}, len(history)
+    if not encoders:
         raise InputError(
             f"profile {profile.name!r} has no history yet: import some of its images first"
         )
-    if encoders != {model.encoder.identity} or features is None:
+    if encoders != {model.encoder.identity} or count is None:
         raise InputError(
             f"profile {profile.name!r} holds vectors from another encoder "
             f"({', '.join(sorted(encoders - {model.encoder.identity}))}); they cannot be "
             f"used with {model.encoder.identity}: import the images again"
         )
-    request = replace(request, history_items=len(features))
+    request = replace(request, history_items=count)
     if not isinstance(model, MiniModel):
         adapter = load_profile_adapter(vault, profile.id, model.encoder.identity)
         if request.method == "auto":
             request = replace(request, method="drc" if adapter else "training-free")
-        history = [item.vectors for item in vault.history.list(request.profile_id)]
         images = model.generate(
             history, reference, request, adapter=adapter, on_step=on_step,
             should_stop=should_stop,

@@ -37,6 +37,13 @@ def project_2d(style: np.ndarray, semantics: np.ndarray) -> tuple[np.ndarray, np
     return points[: len(style)], points[len(style) :]
 
 
+def _flattened(items: list, part: str) -> np.ndarray:
+    """``[N, F]``: each item's ``style`` or ``semantics`` vectors, flattened."""
+    if not items:
+        return np.zeros(0)
+    return np.stack([getattr(item.vectors, part).reshape(-1) for item in items])
+
+
 class ProfileModel(QObject):
     details_changed = Signal(object)  # ProfileDetails
     preview_changed = Signal(list)  # PNG bytes of the style preview
@@ -51,11 +58,9 @@ class ProfileModel(QObject):
         def work(should_stop):
             profile = session.vault.profiles.get(profile_name)
             items = session.vault.history.list(profile.id)
-            style = np.stack([i.vectors.style.reshape(-1) for i in items]) if items else np.zeros(0)
-            semantics = (
-                np.stack([i.vectors.semantics.reshape(-1) for i in items]) if items else np.zeros(0)
+            style_points, semantic_points = project_2d(
+                _flattened(items, "style"), _flattened(items, "semantics")
             )
-            style_points, semantic_points = project_2d(style, semantics)
             return ProfileDetails(
                 profile.name, profile.model, tuple(sorted({i.vectors.encoder for i in items})),
                 [(i.id, i.imported_at, i.source_output_id) for i in items],
@@ -124,9 +129,8 @@ class GalleryModel(QObject):
 
         def work(should_stop):
             profile = session.vault.profiles.get(profile_name)
-            listed = session.vault.outputs.list(profile.id)
-            return [(o.id, o.created_at, o.request, session.vault.outputs.get(o.id).png)
-                    for o in listed]  # fmt: skip
+            listed = session.vault.outputs.list(profile.id, with_png=True)
+            return [(o.id, o.created_at, o.request, o.png) for o in listed]
             yield
 
         session.run(f"gallery {profile_name}", work, self.outputs_changed.emit)

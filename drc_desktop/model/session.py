@@ -151,7 +151,6 @@ class SessionModel(QObject):
     def delete_profile(self, name: str) -> None:
         def work(should_stop):
             self.vault.profiles.delete(name)
-            self.vault.checkpoint()
             return self.vault.profiles.list()
             yield
 
@@ -187,13 +186,11 @@ class SessionModel(QObject):
     # ------------------------------------------------------------------ vault changes
 
     def change(self, name: str, change: Callable[[], object], on_done: Callable | None = None):
-        """Run ``change()`` (a vault deletion or edit) on the engine, checkpoint the WAL so
-        deleted rows do not linger, refresh the profiles, then call ``on_done(result)``."""
+        """Run ``change()`` (a vault deletion or edit) on the engine, refresh the profiles,
+        then call ``on_done(result)``."""
 
         def work(should_stop):
-            result = change()
-            self.vault.checkpoint()
-            return result
+            return change()
             yield
 
         def done(result: object) -> None:

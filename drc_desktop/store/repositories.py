@@ -53,6 +53,12 @@ def check_profile_name(name: str) -> str:
     return cleaned
 
 
+def checkpoint(connection: Connection) -> None:
+    """Move the WAL's pages into the main file and empty it, so deleted rows do not linger
+    there (DESIGN.md §4). Every deletion below ends with it."""
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 def record(
     connection: Connection, event: AuditEvent, profile_id: int | None, count: int = 0
 ) -> None:
@@ -126,6 +132,7 @@ class ProfileRepository:
             self._db.execute("DELETE FROM profiles WHERE id = ?", (profile.id,))
             count = profile.history_count + profile.output_count
             record(self._db, AuditEvent.profile_deleted, profile.id, count)
+        checkpoint(self._db)
         return profile
 
 
@@ -208,6 +215,7 @@ class HistoryRepository:
                 raise InputError(f"no history item with id {item_id} (see `drc history list`)")
             self._db.execute("DELETE FROM history_items WHERE id = ?", (item_id,))
             record(self._db, AuditEvent.history_removed, row[0], 1)
+        checkpoint(self._db)
         return row[0]
 
 
@@ -225,9 +233,10 @@ class OutputRepository:
             record(self._db, AuditEvent.generated, request.profile_id, 1)
             return cursor.lastrowid
 
-    def list(self, profile_id: int | None = None) -> list[Output]:
-        """Outputs without their PNG bytes, oldest first (of one profile, or all)."""
-        query = "SELECT id, profile_id, created_at, width, height, request FROM outputs"
+    def list(self, profile_id: int | None = None, *, with_png: bool = False) -> list[Output]:
+        """Outputs oldest first (of one profile, or all); PNG bytes only with ``with_png``."""
+        columns = "id, profile_id, created_at, width, height, request" + ", png" * with_png
+        query = f"SELECT {columns} FROM outputs"
         if profile_id is None:
             rows = self._db.execute(query + " ORDER BY id")
         else:
@@ -256,6 +265,7 @@ class OutputRepository:
                     raise InputError(f"no output with id {output_id} (see `drc outputs list`)")
                 self._db.execute("DELETE FROM outputs WHERE id = ?", (output_id,))
                 record(self._db, AuditEvent.output_deleted, row[0], 1)
+        checkpoint(self._db)
 
     def record_export(self, outputs: Iterable[Output]) -> None:
         with transaction(self._db):
@@ -335,6 +345,7 @@ class ModelRepository:
         with transaction(self._db):
             self._db.execute("DELETE FROM models WHERE name = ?", (name,))
             record(self._db, AuditEvent.model_removed, None)
+        checkpoint(self._db)
 
 
 class ProfileAdapterRepository:

@@ -34,6 +34,7 @@ from drc_desktop.store.repositories import (
     OutputRepository,
     ProfileAdapterRepository,
     ProfileRepository,
+    checkpoint,
 )
 from drc_desktop.store.schema import check_version, migrate
 
@@ -147,7 +148,7 @@ class Vault:
         if self._db is None:
             return
         try:
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            checkpoint(self._db)
         finally:
             self._db.close()
             self._db = None
@@ -204,9 +205,9 @@ class Vault:
         return hmac.new(row[0], data, hashlib.sha256).digest()
 
     def checkpoint(self) -> None:
-        """Move the WAL's pages into the main file and empty it, so deleted rows do not
-        linger there (called after every deletion)."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        """Move the WAL's pages into the main file and empty it (deletions in
+        ``repositories`` do this themselves)."""
+        checkpoint(self._db)
 
     def rekey(self, new_passphrase: str) -> None:
         """Change the passphrase: every page is re-encrypted in one transaction.

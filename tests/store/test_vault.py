@@ -258,3 +258,16 @@ def test_network_filesystem_gets_a_warning(monkeypatch, tmp_path):
     assert "network filesystem" in network_warning(tmp_path)
     monkeypatch.setattr(location, "filesystem_type", lambda path: "ext4")
     assert network_warning(tmp_path) is None
+
+
+def test_every_deletion_empties_the_wal_by_itself(vault):
+    wal = Path(str(vault.path) + "-wal")
+    for delete in (
+        lambda pid: vault.history.remove(vault.history.list(pid)[0].id),
+        lambda pid: vault.outputs.delete([o.id for o in vault.outputs.list(pid)]),
+        lambda pid: vault.profiles.delete(vault.profiles.get_by_id(pid).name),
+    ):
+        profile_id = fill(vault, f"P{wal.stat().st_size}-{len(vault.profiles.list())}")
+        assert wal.stat().st_size > 0
+        delete(profile_id)
+        assert wal.stat().st_size == 0
