@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, fields
 
 from PIL import Image, ImageDraw
 
+from drc_desktop.core.color import delta_e
 from drc_desktop.core.errors import InputError
 
 STICKER_SIZE = 64
@@ -46,6 +47,23 @@ STYLE_CHOICES: dict[str, tuple[str, ...]] = {
 SEMANTIC_CHOICES: dict[str, tuple[str, ...]] = {"emotion": EMOTIONS, "action": ACTIONS}
 
 RGB = tuple[int, int, int]
+
+# Palette sources (issue #10 §1): the sticker-like prior of ``sample_palette`` and the whole
+# colour space the schema accepts (each field uniform in sRGB). Training pools, judges and the
+# evaluation mix them, ``UNIFORM_PALETTE_SHARE`` of the styles drawn uniformly.
+PALETTE_SOURCES = ("prior", "uniform")
+UNIFORM_PALETTE_SHARE = 0.5
+
+# The contrast floor (CIEDE2000), fixed before training: a palette whose closest pair of
+# CONTRAST_PAIRS is nearer than this has a part that is hard to see (an invisible fill, a
+# silhouette lost in the background); such styles are reported apart by `drc eval`.
+CONTRAST_FLOOR = 12.0
+CONTRAST_PAIRS = (
+    ("body", "background"),
+    ("outline", "body"),
+    ("outline", "background"),
+    ("accent", "body"),
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,23 @@ class StickerStyle:
     @property
     def combination(self) -> tuple[str, str, str]:
         return (self.shape, self.outline_width, self.fill)
+
+    @property
+    def contrast(self) -> float:
+        """The smallest CIEDE2000 difference between the fields of ``CONTRAST_PAIRS``."""
+        first = [getattr(self, a) for a, _ in CONTRAST_PAIRS]
+        second = [getattr(self, b) for _, b in CONTRAST_PAIRS]
+        return float(delta_e(first, second).min())
+
+    @property
+    def face_ink(self) -> RGB:
+        """The colour of the face: the outline colour, unless it is within the contrast floor
+        of the body (the face would vanish); then black or white, whichever differs more."""
+        if float(delta_e(self.outline, self.body)) >= CONTRAST_FLOOR:
+            return self.outline
+        black, white = (0, 0, 0), (255, 255, 255)
+        distances = delta_e([black, white], [self.body, self.body])
+        return black if distances[0] >= distances[1] else white
 
 
 @dataclass(frozen=True)
@@ -179,17 +214,33 @@ def sample_palette(rng: random.Random) -> dict[str, RGB]:
     }
 
 
+def sample_uniform_palette(rng: random.Random) -> dict[str, RGB]:
+    """Four colours, each uniform over the whole sRGB cube (anything the schema accepts)."""
+    return {
+        name: (rng.randrange(256), rng.randrange(256), rng.randrange(256)) for name in COLOR_FIELDS
+    }
+
+
 def sample_style(
-    rng: random.Random, combinations: tuple[tuple[str, str, str], ...] | None = None
+    rng: random.Random,
+    combinations: tuple[tuple[str, str, str], ...] | None = None,
+    palette_source: str = "prior",
 ) -> StickerStyle:
-    """A random theme; ``combinations`` restricts (shape, outline_width, fill)."""
+    """A random theme; ``combinations`` restricts (shape, outline_width, fill).
+
+    ``palette_source``: ``"prior"`` (sticker-like, ``sample_palette``), ``"uniform"`` (the whole
+    colour space) or ``"mixed"`` (uniform with probability ``UNIFORM_PALETTE_SHARE``).
+    """
+    if palette_source == "mixed":
+        palette_source = "uniform" if rng.random() < UNIFORM_PALETTE_SHARE else "prior"
+    if palette_source not in PALETTE_SOURCES:
+        raise ValueError(f"palette_source must be prior, uniform or mixed, got {palette_source!r}")
+    palette = sample_uniform_palette(rng) if palette_source == "uniform" else sample_palette(rng)
     if combinations is None:
         combo = (rng.choice(SHAPES), rng.choice(OUTLINE_WIDTHS), rng.choice(FILLS))
     else:
         combo = rng.choice(combinations)
-    return StickerStyle(
-        **sample_palette(rng), shape=combo[0], outline_width=combo[1], fill=combo[2]
-    )
+    return StickerStyle(**palette, shape=combo[0], outline_width=combo[1], fill=combo[2])
 
 
 def sample_semantics(rng: random.Random) -> StickerSemantics:
@@ -320,7 +371,7 @@ def _heart_points(x: float, y: float, size: float) -> list[tuple[float, float]]:
 def _draw_face(
     draw: ImageDraw.ImageDraw, style: StickerStyle, emotion: str, cx: float, cy: float, r: float
 ) -> None:
-    ink = style.outline
+    ink = style.face_ink
     s = r / 17 * FACE_SCALE  # one "pixel" at output scale, relative to the body
     stroke = max(2, round(2.5 * s))
     ex, ey = 8.5 * s, cy - 3 * s

@@ -30,6 +30,7 @@ from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualToke
 from drc_desktop.ml.fusion import FusionNetwork
 from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
+from drc_desktop.ml.patches import PATCH, PATCH_CHANNELS, from_patches
 from drc_desktop.ml.sticker_data import images_to_tensor
 
 BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
@@ -39,18 +40,19 @@ BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
 class MiniConfig:
     """Sizes of every drc-mini component (one source of truth; saved as config.json)."""
 
-    resolution: int = 32
+    resolution: int = 64  # images in and out (the sticker's own size)
     token_dim: int = 64
     num_tokens: int = 16
     part_dim: int = 64
     instruction_tokens: int = 8
     pooled_dim: int = 128
-    unet_channels: tuple[int, ...] = (32, 64, 64)
+    unet_channels: tuple[int, ...] = (64, 128, 128)
+    attention_levels: int = 2
     # Guidance weight at strength 1 for each part (chosen on the validation split, docs/method.md).
     style_guidance: float = 2.0
     semantic_guidance: float = 2.0
     default_steps: int = 20
-    encoder_identity: str = "drc-mini-encoder"
+    encoder_identity: str = "drc-mini-v2-encoder"
     extra: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -67,7 +69,7 @@ class MiniConfig:
 
 
 def build_encoder_net(config: MiniConfig) -> StickerEncoderNet:
-    return StickerEncoderNet(dim=config.token_dim)
+    return StickerEncoderNet(dim=config.token_dim, resolution=config.resolution)
 
 
 def build_disentangler(config: MiniConfig) -> Disentangler:
@@ -84,7 +86,14 @@ def build_generator(
     config: MiniConfig, method: str, disentangler: Disentangler | None = None
 ) -> tuple[torch.nn.Module, Conditioner]:
     """A fresh UNet and the conditioner of ``method`` (``drc`` needs the disentangler)."""
-    unet = build_unet(config.resolution, config.unet_channels, config.part_dim, config.pooled_dim)
+    unet = build_unet(
+        config.resolution // PATCH,
+        config.unet_channels,
+        config.part_dim,
+        config.pooled_dim,
+        in_channels=PATCH_CHANNELS,
+        attention_levels=config.attention_levels,
+    )
     fusion = build_fusion(config)
     if method == "drc":
         if disentangler is None:
@@ -283,17 +292,35 @@ class MiniModel:
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[tuple[int, torch.Tensor | None]]:
         """The batched core of ``generate``: history tokens ``[B, N, T, D]`` and reference
-        images ``[B, 3, R, R]`` -> ``denoise``'s progress and images ``[B, 3, R, R]``."""
+        images ``[B, 3, R, R]`` -> ``denoise``'s progress, then images ``[B, 3, R, R]`` in
+        [0, 1] (the final 4x4 patches put back in place, ``ml/patches.py``)."""
         style_weight, semantic_weight = self.guidance_weights(style_strength, semantic_strength)
         reference_tokens, partner_tokens = self.reference_variants(references, generator)
         inputs = self.guidance_inputs(
             method, history_tokens, reference_tokens, partner_tokens, use_style=style_weight > 0
         )
         unet, _ = self.generators[method]
-        yield from denoise(
+        yield from self.sample_from_inputs(
+            unet, inputs, style_weight, semantic_weight, steps, generator, should_stop
+        )
+
+    def sample_from_inputs(
+        self,
+        unet: torch.nn.Module,
+        inputs: GuidanceInputs,
+        style_weight: float,
+        semantic_weight: float,
+        steps: int,
+        generator: torch.Generator,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[int, torch.Tensor | None]]:
+        """``denoise`` on the patch grid: ``(step, None)`` per step and finally
+        ``(steps, images [B, 3, R, R])`` in [0, 1]."""
+        for step, latents in denoise(
             unet, inputs, style_weight=style_weight, semantic_weight=semantic_weight,
             steps=steps, generator=generator, should_stop=should_stop,
-        )  # fmt: skip
+        ):  # fmt: skip
+            yield step, None if latents is None else from_patches(latents)
 
 
 def tensor_to_images(images: torch.Tensor) -> list[Image.Image]:

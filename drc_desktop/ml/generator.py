@@ -1,9 +1,10 @@
 """The generator: a diffusers ``UNet2DConditionModel`` that follows latent instructions.
 
-The UNet works in pixel space at the model resolution (32x32 for drc-mini; docs/method.md
-explains why) with cross-attention only at 8x8 and the pooled instruction added to the time
+drc-mini v2's UNet works on the 16x16 grid of 4x4 pixel patches of a 64x64 sticker
+(``ml/patches.py``; v1 worked on 32x32 pixels; docs/method.md says why), with
+cross-attention at its lower resolutions and the pooled instruction added to the time
 embedding (``class_embed_type="projection"``). It is trained with v-prediction on a cosine
-schedule and sampled with DPM-Solver++.
+schedule (min-SNR loss weighting) and sampled with DPM-Solver++.
 
 **Strengths** (one documented range, reused by the diffusers backend): ``style_strength`` and
 ``semantic_strength`` are in [0, 2]; 0 ignores that part, 1 is the default, 2 doubles its
@@ -33,17 +34,24 @@ SCHEDULE = {
 
 
 def build_unet(
-    resolution: int, channels: tuple[int, ...], instruction_dim: int, pooled_dim: int
+    sample_size: int,
+    channels: tuple[int, ...],
+    instruction_dim: int,
+    pooled_dim: int,
+    in_channels: int = 3,
+    attention_levels: int = 1,
 ) -> UNet2DConditionModel:
-    """A small UNet; cross-attention only at the lowest resolution (speed, issue #2 §3)."""
+    """A small UNet on ``[B, in_channels, sample_size, sample_size]``; cross-attention at the
+    ``attention_levels`` lowest resolutions only (speed, issue #2 §3)."""
     levels = len(channels)
+    plain = levels - attention_levels
     return UNet2DConditionModel(
-        sample_size=resolution,
-        in_channels=3,
-        out_channels=3,
+        sample_size=sample_size,
+        in_channels=in_channels,
+        out_channels=in_channels,
         block_out_channels=tuple(channels),
-        down_block_types=("DownBlock2D",) * (levels - 1) + ("CrossAttnDownBlock2D",),
-        up_block_types=("CrossAttnUpBlock2D",) + ("UpBlock2D",) * (levels - 1),
+        down_block_types=("DownBlock2D",) * plain + ("CrossAttnDownBlock2D",) * attention_levels,
+        up_block_types=("CrossAttnUpBlock2D",) * attention_levels + ("UpBlock2D",) * plain,
         mid_block_type="UNetMidBlock2DCrossAttn",
         layers_per_block=1,
         cross_attention_dim=instruction_dim,
@@ -100,7 +108,8 @@ def denoise(
     should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[int, torch.Tensor | None]]:
     """Run the guided sampling loop; a generator that yields ``(step, None)`` after each step
-    and finally ``(steps, images)`` with images ``[B, 3, R, R]`` in [0, 1].
+    and finally ``(steps, sample)`` with the denoised sample ``[B, C, S, S]`` in the UNet's
+    space (patches for drc-mini v2).
 
     Stops early (yielding nothing more) when ``should_stop()`` turns true.
     """
@@ -108,10 +117,10 @@ def denoise(
         raise ValueError(f"steps must be at least 1, got {steps}")
     scheduler = sampling_scheduler()
     scheduler.set_timesteps(steps)
-    size = unet.config.sample_size
+    size, channels = unet.config.sample_size, unet.config.in_channels
     batch = inputs.full.tokens.shape[0]
     device = inputs.full.tokens.device
-    noise = torch.randn((batch, 3, size, size), generator=generator, device="cpu")
+    noise = torch.randn((batch, channels, size, size), generator=generator, device="cpu")
     sample = noise.to(device) * scheduler.init_noise_sigma
     condition = inputs.stacked()
     for index, timestep in enumerate(scheduler.timesteps):
@@ -128,4 +137,16 @@ def denoise(
             return
         if index + 1 < steps:
             yield index + 1, None
-    yield steps, (sample.clamp(-1, 1) + 1) / 2
+    yield steps, sample
+
+
+def min_snr_weights(
+    scheduler: DDPMScheduler, timesteps: torch.Tensor, gamma: float
+) -> torch.Tensor:
+    """Per-sample loss weights ``[B]`` of min-SNR-gamma for v-prediction (Hang et al. 2023):
+    ``min(SNR, gamma) / (SNR + 1)``; ``gamma <= 0`` gives uniform weights (ones)."""
+    if gamma <= 0:
+        return torch.ones(timesteps.shape, device=timesteps.device)
+    alphas = scheduler.alphas_cumprod.to(timesteps.device)[timesteps]
+    snr = alphas / (1 - alphas)
+    return snr.clamp(max=gamma) / (snr + 1)

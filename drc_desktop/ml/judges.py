@@ -21,10 +21,9 @@ from drc_desktop.core.stickers import StickerSemantics, StickerStyle
 from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
 from drc_desktop.ml.sticker_data import style_vector
 
-CHOICE_SIZES = {
-    **{name: len(values) for name, values in stickers.STYLE_CHOICES.items()},
-    **{name: len(values) for name, values in stickers.SEMANTIC_CHOICES.items()},
-}
+STYLE_SIZES = {name: len(values) for name, values in stickers.STYLE_CHOICES.items()}
+SEMANTIC_SIZES = {name: len(values) for name, values in stickers.SEMANTIC_CHOICES.items()}
+CHOICE_SIZES = {**STYLE_SIZES, **SEMANTIC_SIZES}
 JUDGE_DIM = 64  # the judges' own width, independent of any model's config
 COLOR_VARIANCE = 0.01  # per-channel squared error of about 0.1 counts as one log-unit
 

@@ -1,12 +1,17 @@
-"""Sticker data for training and evaluation: pre-rendered pools and the fixed held-out split.
+"""Sticker data for training and evaluation: pre-rendered pools and the fixed v2 splits.
 
-The held-out split (``drc eval``) uses *new palettes* (drawn from a random stream that training
-never uses) and *style combinations never rendered in training*: ``HELD_OUT_COMBINATIONS`` are
-(shape, outline width, fill) triples excluded from every training pool. Both are fixed in code,
-so every model and every report sees the same split.
+The world covers what the schema accepts (issue #10 §1): palettes come from the sticker-like
+prior or from the whole colour space (``stickers.sample_style(palette_source=...)``), and
+histories repeat semantics the way a designer's past work does (``HISTORY_KINDS``).
 
-Images are kept at ``MODEL_RESOLUTION`` (the built-in model's working size) as uint8 tensors
-``[N, 3, R, R]``; rendering happens at ``STICKER_SIZE`` and is reduced with a box filter.
+The evaluation splits (``drc eval``) are fixed in code and made of **cells**: palette source
+(prior / uniform) x combination (trained / held-out (shape, width, fill), never rendered in
+training) x history kind (one semantics repeated / 2-3 distinct / all distinct). The held-out
+split draws palettes from a random stream training never uses; the validation split has the
+same cells and its own stream and is the only place settings are chosen.
+
+Images are kept at ``MODEL_RESOLUTION`` (the sticker's own 64x64) as uint8 tensors
+``[N, 3, R, R]``.
 """
 
 from __future__ import annotations
@@ -19,10 +24,17 @@ import torch
 from PIL import Image
 
 from drc_desktop.core import stickers
-from drc_desktop.core.composition import EVAL_CASES
 from drc_desktop.core.stickers import StickerSemantics, StickerStyle
 
-MODEL_RESOLUTION = 32
+MODEL_RESOLUTION = stickers.STICKER_SIZE
+
+# How a history's semantics are drawn (issue #10 §1): one semantics shown by every image, 2-3
+# distinct values, or all distinct. The target's semantics never appear in an evaluation
+# history; training draws the three kinds equally often.
+HISTORY_KINDS = ("repeated", "few", "distinct")
+COMBINATION_KINDS = ("trained", "held_out")
+EVAL_HISTORY_SIZE = 6
+CASES_PER_CELL = 60
 
 ALL_COMBINATIONS = tuple(
     (shape, width, fill)
@@ -71,6 +83,27 @@ def style_vector(style: StickerStyle) -> np.ndarray:
     return np.asarray(colours + choices, dtype=np.float32)
 
 
+def history_semantics(
+    kind: str, count: int, exclude: StickerSemantics | None, rng: random.Random
+) -> tuple[StickerSemantics, ...]:
+    """``count`` history semantics of ``kind`` (``HISTORY_KINDS``), never ``exclude``.
+
+    ``repeated``: one value ``count`` times; ``few``: 2 or 3 distinct values (as many as
+    ``count`` allows), each shown at least once; ``distinct``: ``count`` distinct values.
+    """
+    pool = [s for s in stickers.ALL_SEMANTICS if s != exclude]
+    if kind == "repeated":
+        return (rng.choice(pool),) * count
+    if kind == "few":
+        values = rng.sample(pool, min(count, rng.choice((2, 3))))
+        shown = values + [rng.choice(values) for _ in range(count - len(values))]
+        rng.shuffle(shown)
+        return tuple(shown)
+    if kind == "distinct":
+        return tuple(rng.sample(pool, count))
+    raise ValueError(f"history kind must be one of {', '.join(HISTORY_KINDS)}, got {kind!r}")
+
+
 @dataclass
 class StickerPool:
     """Every semantics of each of ``len(styles)`` styles, pre-rendered.
@@ -94,10 +127,12 @@ def render_pool(
     num_styles: int,
     seed: int,
     combinations: tuple[tuple[str, str, str], ...] = TRAIN_COMBINATIONS,
+    palette_source: str = "mixed",
 ) -> StickerPool:
-    """Render ``num_styles`` random styles x all semantics with random jitter."""
+    """Render ``num_styles`` random styles x all semantics with random jitter; palettes from
+    ``palette_source`` (default: the prior and the whole colour space, mixed)."""
     rng = random.Random(seed)
-    styles = [stickers.sample_style(rng, combinations) for _ in range(num_styles)]
+    styles = [stickers.sample_style(rng, combinations, palette_source) for _ in range(num_styles)]
     semantics = stickers.ALL_SEMANTICS
     array = np.empty(
         (num_styles, len(semantics), 3, MODEL_RESOLUTION, MODEL_RESOLUTION), dtype=np.uint8
@@ -110,7 +145,12 @@ def render_pool(
 
 @dataclass(frozen=True)
 class EvalCase:
-    """One held-out case: a user's history, a reference, and the true target."""
+    """One evaluation case: a user's history, a reference, and the true target.
+
+    ``distractor_styles``: the forced-choice candidates besides the history's and the
+    reference's styles: the history's palette with another shape, the history's palette with
+    another fill, and one random style (issue #10 §2: style is judged on more than colour).
+    """
 
     style: StickerStyle  # the user's style (history)
     history_semantics: tuple[StickerSemantics, ...]
@@ -118,6 +158,17 @@ class EvalCase:
     target_semantics: StickerSemantics
     distractor_styles: tuple[StickerStyle, ...]
     seed: int
+    palette_source: str = "prior"
+    combination_kind: str = "trained"
+    history_kind: str = "distinct"
+
+    @property
+    def cell(self) -> tuple[str, str, str]:
+        return (self.palette_source, self.combination_kind, self.history_kind)
+
+    @property
+    def below_contrast_floor(self) -> bool:
+        return self.style.contrast < stickers.CONTRAST_FLOOR
 
     def history_images(self) -> list[Image.Image]:
         return [
@@ -132,46 +183,57 @@ class EvalCase:
         return stickers.render(self.style, self.target_semantics, seed=self.seed + 200)
 
 
-def held_out_cases(
-    count: int = EVAL_CASES, history_size: int = 6, distractors: int = 3
-) -> list[EvalCase]:
-    """The fixed held-out evaluation split.
-
-    Half the cases use a held-out (shape, width, fill) combination for the user's style; all
-    palettes are new. History semantics are distinct and never equal the target semantics, so
-    copying a history image's semantics is detectable (guidance collapse, DESIGN.md §2).
-    """
-    return _cases(HELD_OUT_SEED, count, history_size, distractors, held_out_share=True)
+CELLS = tuple(
+    (palette, combination, history)
+    for palette in stickers.PALETTE_SOURCES
+    for combination in COMBINATION_KINDS
+    for history in HISTORY_KINDS
+)
 
 
-def validation_cases(
-    count: int = 120, history_size: int = 6, distractors: int = 3
-) -> list[EvalCase]:
-    """Cases like the held-out split's but with training combinations and their own palettes:
-    the split on which settings such as the guidance weights are chosen."""
-    return _cases(VALIDATION_SEED, count, history_size, distractors, held_out_share=False)
+def held_out_cases(per_cell: int = CASES_PER_CELL) -> list[EvalCase]:
+    """The fixed held-out split: ``per_cell`` cases in each of the 12 ``CELLS``, interleaved
+    (case i is in cell ``i % 12``), so any prefix covers every cell."""
+    return _cases(HELD_OUT_SEED, per_cell)
 
 
-def _cases(
-    seed: int, count: int, history_size: int, distractors: int, held_out_share: bool
-) -> list[EvalCase]:
+def validation_cases(per_cell: int = 20) -> list[EvalCase]:
+    """The validation split: the same cells from its own random stream; the only split on
+    which settings (guidance weights, checkpoints) are chosen."""
+    return _cases(VALIDATION_SEED, per_cell)
+
+
+def _replace(style: StickerStyle, **changes: str) -> StickerStyle:
+    return StickerStyle(**{**{f: getattr(style, f) for f in stickers.STYLE_FIELDS}, **changes})
+
+
+def _cases(seed: int, per_cell: int) -> list[EvalCase]:
     rng = random.Random(seed)
     cases = []
-    for index in range(count):
-        use_held_out = held_out_share and index % 2 == 0
-        combos = HELD_OUT_COMBINATIONS if use_held_out else TRAIN_COMBINATIONS
-        style = stickers.sample_style(rng, combos)
-        others = [stickers.sample_style(rng, ALL_COMBINATIONS) for _ in range(1 + distractors)]
+    for index in range(per_cell * len(CELLS)):
+        palette_source, combination_kind, history_kind = CELLS[index % len(CELLS)]
+        combos = HELD_OUT_COMBINATIONS if combination_kind == "held_out" else TRAIN_COMBINATIONS
+        style = stickers.sample_style(rng, combos, palette_source)
+        reference = stickers.sample_style(rng, ALL_COMBINATIONS, "mixed")
+        other_shape = rng.choice([s for s in stickers.SHAPES if s != style.shape])
+        other_fill = rng.choice([f for f in stickers.FILLS if f != style.fill])
+        distractors = (
+            _replace(style, shape=other_shape),
+            _replace(style, fill=other_fill),
+            stickers.sample_style(rng, ALL_COMBINATIONS, "mixed"),
+        )
         target = stickers.sample_semantics(rng)
-        pool = [s for s in stickers.ALL_SEMANTICS if s != target]
         cases.append(
             EvalCase(
                 style=style,
-                history_semantics=tuple(rng.sample(pool, history_size)),
-                reference_style=others[0],
+                history_semantics=history_semantics(history_kind, EVAL_HISTORY_SIZE, target, rng),
+                reference_style=reference,
                 target_semantics=target,
-                distractor_styles=tuple(others[1:]),
+                distractor_styles=distractors,
                 seed=rng.getrandbits(24),
+                palette_source=palette_source,
+                combination_kind=combination_kind,
+                history_kind=history_kind,
             )
         )
     return cases

@@ -9,6 +9,11 @@ Stages, in order (each saved under ``OUT/checkpoints/`` when done, so a rerun re
    same recipe and step count, with condition dropout and semantic-preserving augmentation
    of the reference; checkpoints every ``checkpoint_every`` steps.
 
+Every stage draws from its own random streams, seeded from ``(seed, stage)``, and stage 2
+reseeds at every checkpoint boundary, so a run resumed from its checkpoints gives the same
+weights as an uninterrupted one. The pool mixes sticker-like and whole-colour-space palettes
+and the stage-2 histories repeat semantics (``sticker_data.HISTORY_KINDS``; issue #10 §1).
+
 The result is a model folder (``MiniModel.load``) with a SHA-256 manifest. The evaluation
 judges are trained by their own command (``drc train judges``, ``train_judges``), on their own
 pool and seed, never on the model's data.
@@ -37,17 +42,20 @@ from drc_desktop.core.errors import InputError
 from drc_desktop.ml import drc_mini
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.disentangler import HISTORY_GROUP, Disentangler
-from drc_desktop.ml.encoder import StickerEncoderNet
+from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
 from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder
-from drc_desktop.ml.generator import training_scheduler
+from drc_desktop.ml.generator import min_snr_weights, training_scheduler
 from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
-from drc_desktop.ml.judges import CHOICE_SIZES, AttributeNet
+from drc_desktop.ml.judges import CHOICE_SIZES, SEMANTIC_SIZES, STYLE_SIZES, AttributeNet
 from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
+from drc_desktop.ml.patches import to_patches
 from drc_desktop.ml.sticker_data import (
     ALL_COMBINATIONS,
+    HISTORY_KINDS,
     JUDGE_SEED_OFFSET,
     TRAIN_COMBINATIONS,
     StickerPool,
+    history_semantics,
     render_pool,
 )
 
@@ -59,19 +67,24 @@ class TrainConfig:
     """Everything that affects ``drc train builtin`` (saved with the model)."""
 
     seed: int = 0
-    pool_styles: int = 1200
+    pool_styles: int = 1600
     encoder_steps: int = 1500
-    attribute_batch: int = 128
+    attribute_batch: int = 96
     stage1_steps: int = 1500
     stage1_batch: int = 128
-    stage2_steps: int = 4000
+    # Weight of the parts' attribute probes in stage 1 (style part -> style attributes,
+    # semantic part -> emotion and action; docs/method.md, "Stage 1 probes").
+    stage1_probe_weight: float = 0.1
+    stage2_steps: int = 2400
     stage2_batch: int = 32
-    stage2_lr: float = 6e-4
+    stage2_lr: float = 8e-4
+    min_snr_gamma: float = 5.0
     drop_style: float = 0.15
     drop_semantics: float = 0.15
     self_pair_probability: float = 0.15
     ema_decay: float = 0.999
-    checkpoint_every: int = 250
+    checkpoint_every: int = 200
+    snapshot_every: int = 400  # EMA generators kept for the learning curve
     methods: tuple[str, ...] = ("drc", "entangled")
     importance: ImportanceConfig = field(default_factory=ImportanceConfig)
 
@@ -87,6 +100,7 @@ class TrainConfig:
             stage2_steps=4,
             stage2_batch=4,
             checkpoint_every=2,
+            snapshot_every=2,
         )
 
 
@@ -97,6 +111,14 @@ def _seed_all(seed: int) -> torch.Generator:
     random.seed(seed)
     torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
+
+
+_STAGE_SEEDS = {"encoder": 1, "stage1": 3, "drc": 4, "entangled": 5}
+
+
+def stage_seed(seed: int, stage: str, step: int = 0) -> int:
+    """The seed of a stage's random streams (and of stage 2's stream from ``step`` on)."""
+    return (seed * 100 + _STAGE_SEEDS[stage]) * 1_000_003 + step
 
 
 def _float_images(pool_images: torch.Tensor) -> torch.Tensor:
@@ -190,6 +212,28 @@ class Stage1Model(nn.Module):
         self.decoder = InstructionDecoder(
             config.part_dim, config.num_tokens, config.token_dim, config.pooled_dim
         )
+        # Probes (training only): the style part must tell the style attributes, the semantic
+        # part the emotion and action (docs/method.md, "Stage 1 probes").
+        self.style_probe = AttributeHeads(config.part_dim, STYLE_SIZES)
+        self.semantic_probe = AttributeHeads(config.part_dim, SEMANTIC_SIZES)
+
+
+def probe_loss(
+    model: Stage1Model,
+    style_part: torch.Tensor,
+    semantic_part: torch.Tensor,
+    targets: dict[str, torch.Tensor],
+) -> torch.Tensor:
+    """Per-sample probe loss ``[B]``: style attributes from the style part's mean token,
+    emotion and action from the semantic part's."""
+    style = model.style_probe(style_part.mean(dim=1))
+    semantics = model.semantic_probe(semantic_part.mean(dim=1))
+    loss = 10.0 * (style["colors"] - targets["colors"]).pow(2).mean(dim=1)
+    for name in STYLE_SIZES:
+        loss = loss + F.cross_entropy(style[name], targets[name], reduction="none")
+    for name in SEMANTIC_SIZES:
+        loss = loss + F.cross_entropy(semantics[name], targets[name], reduction="none")
+    return loss
 
 
 def _cells(pool: StickerPool) -> tuple[list[list[int]], int]:
@@ -214,25 +258,33 @@ def stage1_losses(
     styles: torch.Tensor,
     semantics: torch.Tensor,
     generator: torch.Generator,
+    rng: random.Random,
     self_pair_probability: float,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-sample swapped and own reconstruction losses ``[B]`` for anchors (style, semantics).
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per-sample swapped and own reconstruction losses ``[B]`` for anchors (style, semantics),
+    with the style part and the semantic part of the swapped composition ``[B, T, d]``.
 
-    Swapped: the style part comes from two *other* images of the anchor's style and the
-    semantic part from two images of the anchor's semantics in *other* styles (or two
+    Swapped: the style part comes from *other* images of the anchor's style and the semantic
+    part from two images of the anchor's semantics in *other* styles (or two
     semantic-preserving variants of one such image, as at inference); the anchor itself is
     never read, so its semantics cannot leak through the towers' values (docs/method.md).
+    The style images show distinct semantics, or (a third of the batches) one semantics
+    repeated, as a designer's history often does (issue #10 §1).
     Own: the anchor queries both towers (``F_sty^a``, ``F_sem^a``), as in the paper.
     """
     b = styles.shape[0]
     count = pool.num_styles
     anchor = tokens[styles, semantics]
     # Positive-style set: k other semantics of the same style; the first is the query.
-    kv_count = random.choice((1, 2, 3, 5))
+    kv_count = rng.choice((1, 2, 3, 5))
     sem_a = _other(semantics, SEMANTICS_COUNT, generator)
-    sem_b = torch.stack(
-        [_other(semantics, SEMANTICS_COUNT, generator) for _ in range(kv_count)], dim=1
-    )
+    if rng.random() < 1 / 3:
+        sem_b = _other(semantics, SEMANTICS_COUNT, generator)[:, None].repeat(1, kv_count)
+        sem_a = sem_b[:, 0]
+    else:
+        sem_b = torch.stack(
+            [_other(semantics, SEMANTICS_COUNT, generator) for _ in range(kv_count)], dim=1
+        )
     style_query = tokens[styles, sem_a]
     style_context = tokens[styles[:, None], sem_b].flatten(1, 2)
     self_pair = (torch.rand(b, generator=generator) < self_pair_probability).to(anchor.device)
@@ -241,7 +293,7 @@ def stage1_losses(
     )
     # Positive-semantic pair: other styles, same semantics.
     style_m = _other(styles, count, generator)
-    if random.random() < 0.5:
+    if rng.random() < 0.5:
         image = _float_images(pool.images[style_m, semantics])
         both = augment_semantics_preserving(torch.cat([image, image]), generator)
         with torch.no_grad():
@@ -251,15 +303,15 @@ def stage1_losses(
         sem_query = tokens[style_m, semantics]
         sem_context = tokens[_other(styles, count, generator), semantics]
     towers = model.disentangler
-    swapped = model.fusion(
-        towers.style_tower(style_query, style_context), towers.sem_tower(sem_query, sem_context)
-    )
+    style_part = towers.style_tower(style_query, style_context)
+    semantic_part = towers.sem_tower(sem_query, sem_context)
+    swapped = model.fusion(style_part, semantic_part)
     own = model.fusion(
         towers.style_tower(anchor, style_context), towers.sem_tower(anchor, sem_context)
     )
     swap_loss = (model.decoder(swapped) - anchor).pow(2).mean(dim=(1, 2))
     own_loss = (model.decoder(own) - anchor).pow(2).mean(dim=(1, 2))
-    return swap_loss, own_loss
+    return swap_loss, own_loss, style_part, semantic_part
 
 
 def train_stage1(
@@ -268,14 +320,17 @@ def train_stage1(
     encoder: StickerEncoderNet,
     pool: StickerPool,
     tokens: torch.Tensor,
-    generator: torch.Generator,
 ) -> tuple[Stage1Model, list[float]]:
     """Train towers + fusion (on the device of ``tokens``); returns the model and the swapped
     loss per 100 steps."""
     device = tokens.device
+    generator = torch.Generator().manual_seed(stage_seed(train.seed, "stage1"))
+    rng = random.Random(stage_seed(train.seed, "stage1"))
+    torch.manual_seed(stage_seed(train.seed, "stage1"))
     model = Stage1Model(config).to(device)
     by_combo, num_cells = _cells(pool)
     sampler = DifficultySampler(num_cells, train.importance)
+    targets = {k: v.to(device) for k, v in attribute_targets(pool).items()}
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, 1e-3, total_steps=max(train.stage1_steps, 1)
@@ -286,9 +341,9 @@ def train_stage1(
         cells, weights = sampler.sample(train.stage1_batch, generator)
         combos, semantics = cells // SEMANTICS_COUNT, cells % SEMANTICS_COUNT
         styles = torch.tensor(
-            [random.choice(by_combo[c] or [0]) for c in combos.tolist()], dtype=torch.long
+            [rng.choice(by_combo[c] or [0]) for c in combos.tolist()], dtype=torch.long
         )
-        swap_loss, own_loss = stage1_losses(
+        swap_loss, own_loss, style_part, semantic_part = stage1_losses(
             model,
             encoder,
             pool,
@@ -296,14 +351,18 @@ def train_stage1(
             styles,
             semantics,
             generator,
+            rng,
             train.self_pair_probability,
         )
-        loss = (weights.to(device) * (swap_loss + own_loss)).mean()
+        anchors = {k: v[styles.to(device), semantics.to(device)] for k, v in targets.items()}
+        probes = probe_loss(model, style_part, semantic_part, anchors)
+        per_sample = swap_loss + own_loss + train.stage1_probe_weight * probes
+        loss = (weights.to(device) * per_sample).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        sampler.update(cells, swap_loss.cpu())
+        sampler.update(cells, swap_loss.detach().cpu())
         running += swap_loss.mean().item()
         if (step + 1) % 100 == 0:
             history.append(running / 100)
@@ -316,7 +375,7 @@ def train_stage1(
 
 @dataclass
 class Stage2Batch:
-    target: torch.Tensor  # [B, 3, R, R] in [-1, 1]
+    target: torch.Tensor  # [B, 48, 16, 16] patches in [-1, 1]
     history: torch.Tensor  # [B, N, T, D]
     reference: torch.Tensor  # [B, T, D]
     partner: torch.Tensor  # [B, T, D]
@@ -328,23 +387,37 @@ def stage2_batch(
     tokens: torch.Tensor,
     batch: int,
     generator: torch.Generator,
+    rng: random.Random,
 ) -> Stage2Batch:
-    """Targets of (style s, semantics m); history: 1-6 other images of style s; reference:
-    semantics m in another style, as two semantic-preserving variants (DESIGN.md §2)."""
+    """Targets of (style s, semantics m); history: 1-6 other images of style s whose semantics
+    are one value repeated, 2-3 values, or distinct (``HISTORY_KINDS``, equally often), never
+    m; reference: semantics m in another style, as two semantic-preserving variants
+    (DESIGN.md §2)."""
     styles = torch.randint(pool.num_styles, (batch,), generator=generator)
     semantics = torch.randint(SEMANTICS_COUNT, (batch,), generator=generator)
-    history_count = int(torch.randint(1, HISTORY_GROUP + 1, (1,), generator=generator))
-    history_semantics = torch.stack(
-        [_other(semantics, SEMANTICS_COUNT, generator) for _ in range(history_count)], dim=1
+    history_count = rng.randint(1, HISTORY_GROUP)
+    all_semantics = stickers.ALL_SEMANTICS
+    history_semantics_index = torch.tensor(
+        [
+            [
+                s.index
+                for s in history_semantics(
+                    rng.choice(HISTORY_KINDS), history_count, all_semantics[m], rng
+                )
+            ]
+            for m in semantics.tolist()
+        ],
+        dtype=torch.long,
     )
     reference_styles = _other(styles, pool.num_styles, generator)
-    reference = _float_images(pool.images[reference_styles, semantics])
+    device = pool.images.device
+    reference = _float_images(pool.images[reference_styles.to(device), semantics.to(device)])
     variants = augment_semantics_preserving(torch.cat([reference, reference]), generator)
     with torch.no_grad():
         encoded = encoder(variants).tokens
     return Stage2Batch(
-        target=_float_images(pool.images[styles, semantics]) * 2 - 1,
-        history=tokens[styles[:, None], history_semantics],
+        target=to_patches(_float_images(pool.images[styles.to(device), semantics.to(device)])),
+        history=tokens[styles[:, None].to(device), history_semantics_index.to(device)],
         reference=encoded[:batch],
         partner=encoded[batch:],
     )
@@ -378,8 +451,9 @@ def stage2_step_loss(
     generator: torch.Generator,
     scheduler: DDPMScheduler,
 ) -> torch.Tensor:
-    """The stage-2 loss of one batch: v-prediction MSE under per-sample condition dropout
-    (style part and semantic part each dropped with their ``TrainConfig`` probability)."""
+    """The stage-2 loss of one batch: v-prediction MSE, min-SNR weighted
+    (``TrainConfig.min_snr_gamma``), under per-sample condition dropout (style part and
+    semantic part each dropped with their ``TrainConfig`` probability)."""
     b = data.target.shape[0]
     conditioner = bundle.conditioner
     style, semantics = conditioner.parts(data.history, data.reference, data.partner)
@@ -399,7 +473,8 @@ def stage2_step_loss(
         encoder_hidden_states=instruction.tokens,
         class_labels=instruction.pooled,
     ).sample
-    return F.mse_loss(prediction, velocity)
+    per_sample = (prediction - velocity).pow(2).mean(dim=(1, 2, 3))
+    return (min_snr_weights(scheduler, timesteps, train.min_snr_gamma) * per_sample).mean()
 
 
 def _save_optimizer(path: Path, optimizer: torch.optim.Optimizer, step: int) -> None:
@@ -426,18 +501,25 @@ def train_stage2(
     config: drc_mini.MiniConfig,
     train: TrainConfig,
     encoder: StickerEncoderNet,
-    disentangler: Disentangler,
+    disentangler: Disentangler | None,
     fusion_init: FusionNetwork | None,
     pool: StickerPool,
     tokens: torch.Tensor,
     checkpoints: Path,
 ) -> tuple[GeneratorBundle, list[float]]:
-    """Train the generator of ``method``; resumes from ``checkpoints/stage2-METHOD.*``."""
-    generator = torch.Generator().manual_seed(train.seed * 1000 + len(method))
+    """Train the generator of ``method``; resumes from ``checkpoints/stage2-METHOD.*``.
+
+    The random streams are reseeded from ``(seed, method, step)`` at every checkpoint
+    boundary, so a resumed run gives the weights of an uninterrupted one. Every
+    ``snapshot_every`` steps the EMA generator is kept under ``checkpoints/curve/`` for the
+    learning curve (docs/evaluation.md).
+    """
+    torch.manual_seed(stage_seed(train.seed, method))
     unet, conditioner = drc_mini.build_generator(config, method, disentangler)
     if fusion_init is not None and method == "drc":
         conditioner.fusion.load_state_dict(fusion_init.state_dict())
-    bundle = GeneratorBundle(unet, conditioner).to(tokens.device)
+    device = tokens.device
+    bundle = GeneratorBundle(unet, conditioner).to(device)
     trainable = [p for p in bundle.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=train.stage2_lr, weight_decay=1e-4)
     ema = _EMA(bundle, train.ema_decay)
@@ -451,7 +533,8 @@ def train_stage2(
             checkpoints / f"stage2-{method}.safetensors", {"live": bundle, "ema": ema.shadow}
         )
         _load_optimizer(checkpoints / f"stage2-{method}-optimizer.safetensors", optimizer)
-        generator.manual_seed(train.seed * 1000 + len(method) + start)
+    generator = torch.Generator()
+    rng = random.Random()
 
     def learning_rate(step: int) -> float:
         warmup = min(1.0, (step + 1) / 200)
@@ -471,9 +554,12 @@ def train_stage2(
         leave=False,
     )
     for step in bar:
+        if step == start or step % train.checkpoint_every == 0:
+            generator.manual_seed(stage_seed(train.seed, method, step))
+            rng.seed(stage_seed(train.seed, method, step))
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step)
-        data = stage2_batch(encoder, pool, tokens, train.stage2_batch, generator)
+        data = stage2_batch(encoder, pool, tokens, train.stage2_batch, generator, rng)
         loss = stage2_step_loss(bundle, data, train, generator, scheduler)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -486,6 +572,11 @@ def train_stage2(
             losses.append(round(running / logged, 5))  # mean loss since the last entry
             running, logged = 0.0, 0
             bar.set_postfix(loss=losses[-1])
+        if done % train.snapshot_every == 0:
+            save_weights(
+                checkpoints / "curve" / f"{method}-{done:06d}.safetensors",
+                {"unet": ema.shadow.unet, "conditioner": ema.shadow.conditioner},
+            )
         if done % train.checkpoint_every == 0 or done == train.stage2_steps:
             save_weights(
                 checkpoints / f"stage2-{method}.safetensors", {"live": bundle, "ema": ema.shadow}
@@ -502,7 +593,9 @@ def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.Min
     """Checkpoints are reused only by the settings that made them (``InputError`` otherwise);
     the stage-2 step count and checkpoint interval may change (to extend a training)."""
     settings = _jsonable(asdict(train))
-    for extendable in ("stage2_steps", "checkpoint_every"):
+    # The step count may grow (to extend a training); ``methods`` only selects which
+    # generators this run trains (two processes may train one each from the same folder).
+    for extendable in ("stage2_steps", "checkpoint_every", "methods"):
         settings.pop(extendable)
     recipe = json.dumps({"train": settings, "model": _jsonable(asdict(config))}, sort_keys=True)
     stamp = checkpoints / "recipe.json"
@@ -519,62 +612,85 @@ def train_builtin(
     train: TrainConfig | None = None,
     config: drc_mini.MiniConfig | None = None,
     device: torch.device | str = "cpu",
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Train every component into the model folder ``out`` (resuming from its checkpoints),
-    on ``device`` (random draws stay on the CPU, so a seed gives the same batches anywhere)."""
+    on ``device`` (random draws stay on the CPU, so a seed gives the same batches anywhere).
+    ``progress`` is told each stage's name as it starts."""
     train = train or TrainConfig()
     config = config or drc_mini.MiniConfig()
     torch.set_flush_denormal(True)
     checkpoints = out / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
     _check_resumable(checkpoints, train, config)
-    report: dict[str, object] = {"train_config": _jsonable(asdict(train)), "seconds": {}}
-    generator = _seed_all(train.seed)
+    report_file = checkpoints / "training-report.json"
+    report: dict = {"train_config": _jsonable(asdict(train))}
+    seconds: dict[str, float] = {}
+    tell = progress or (lambda stage: None)
+
+    def save_report() -> None:
+        # Merge with what another process training the other method wrote meanwhile.
+        stored = json.loads(report_file.read_text()) if report_file.is_file() else {}
+        stored.update(report)
+        stored["seconds"] = {**stored.get("seconds", {}), **seconds}
+        report_file.write_text(json.dumps(stored, indent=2))
+
     started = time.perf_counter()
+    tell("render")
     pool = render_pool(train.pool_styles, seed=train.seed, combinations=TRAIN_COMBINATIONS)
     pool.images = pool.images.to(device)
-    report["seconds"]["render"] = round(time.perf_counter() - started, 1)
+    seconds["render"] = round(time.perf_counter() - started, 1)
 
     net = drc_mini.build_encoder_net(config).to(device)
     done = checkpoints / "encoder.safetensors"
     if done.is_file():
         load_weights(done, {"encoder": net})
     else:
+        tell("encoder")
         t = time.perf_counter()
+        torch.manual_seed(stage_seed(train.seed, "encoder"))
+        net = drc_mini.build_encoder_net(config).to(device)
         train_attribute_net(
             AttributeNet(net=net),
             pool,
             train.encoder_steps,
             train.attribute_batch,
-            generator,
+            torch.Generator().manual_seed(stage_seed(train.seed, "encoder")),
             desc="encoder",
         )
         save_weights(done, {"encoder": net})
-        report["seconds"]["encoder"] = round(time.perf_counter() - t, 1)
+        seconds["encoder"] = round(time.perf_counter() - t, 1)
+        save_report()
     net.eval().requires_grad_(False)
 
     tokens = encode_pool(net, pool)
-    stage1 = Stage1Model(config).to(device)
+    stage1 = None
     done = checkpoints / "stage1.safetensors"
     if done.is_file():
+        stage1 = Stage1Model(config).to(device)
         load_weights(done, {"stage1": stage1})
-    else:
+    elif "drc" in train.methods:
+        tell("stage1")
         t = time.perf_counter()
-        stage1, curve = train_stage1(config, train, net, pool, tokens, generator)
+        stage1, curve = train_stage1(config, train, net, pool, tokens)
         save_weights(done, {"stage1": stage1})
         report["stage1_swapped_loss"] = curve
-        report["seconds"]["stage1"] = round(time.perf_counter() - t, 1)
-    stage1.requires_grad_(False)
+        seconds["stage1"] = round(time.perf_counter() - t, 1)
+        save_report()
+    if stage1 is not None:
+        stage1.requires_grad_(False)
+        save_weights(out / "disentangler.safetensors", {"disentangler": stage1.disentangler})
 
     for method in train.methods:
+        tell(f"stage2-{method}")
         t = time.perf_counter()
         bundle, losses = train_stage2(
             method,
             config,
             train,
             net,
-            stage1.disentangler,
-            stage1.fusion,
+            None if stage1 is None else stage1.disentangler,
+            None if stage1 is None else stage1.fusion,
             pool,
             tokens,
             checkpoints,
@@ -584,13 +700,13 @@ def train_builtin(
             {"unet": bundle.unet, "conditioner": bundle.conditioner},
         )
         report[f"stage2_{method}_loss"] = losses
-        report["seconds"][f"stage2_{method}"] = round(time.perf_counter() - t, 1)
+        seconds[f"stage2_{method}"] = round(time.perf_counter() - t, 1)
+        save_report()
 
     save_weights(out / "encoder.safetensors", {"encoder": net})
-    save_weights(out / "disentangler.safetensors", {"disentangler": stage1.disentangler})
     (out / CONFIG).write_text(config.to_json())
-    report["seconds"]["total"] = round(time.perf_counter() - started, 1)
-    (checkpoints / "training-report.json").write_text(json.dumps(report, indent=2))
+    seconds["total_this_run"] = round(time.perf_counter() - started, 1)
+    save_report()
     (out / "training.json").write_text(json.dumps(_jsonable(asdict(train)), indent=2) + "\n")
     write_manifest(out)
     return out
@@ -604,14 +720,19 @@ def _jsonable(value: object) -> object:
     return value
 
 
+def judges_file(seed: int) -> str:
+    """The judges of seed 0 are ``drc eval``'s; another seed gives the second opinion."""
+    return "judges.safetensors" if seed == 0 else f"judges-seed{seed}.safetensors"
+
+
 def train_judges(
-    out: Path, seed: int = 0, styles: int = 800, steps: int = 2000, device: str = "cpu"
+    out: Path, seed: int = 0, styles: int = 1000, steps: int = 2000, device: str = "cpu"
 ) -> Path:
-    """Train the evaluation judges into ``out/judges.safetensors`` and refresh the manifest.
+    """Train the evaluation judges into ``out/judges_file(seed)`` and refresh the manifest.
 
     The judges see every style combination (held-out ones included: they grade, they are not
-    graded) rendered from a random stream the model never uses, with light noise and blur so
-    that they grade generated images as they grade renders.
+    graded) and both palette sources, rendered from a random stream the model never uses,
+    with light noise and blur so that they grade generated images as they grade renders.
     """
     torch.set_flush_denormal(True)
     judge_seed = seed + JUDGE_SEED_OFFSET
@@ -629,7 +750,7 @@ def train_judges(
         desc="judges",
     )
     out.mkdir(parents=True, exist_ok=True)
-    save_weights(out / "judges.safetensors", {"judges": judges})
+    save_weights(out / judges_file(seed), {"judges": judges})
     if (out / CONFIG).is_file():
         write_manifest(out)
     return out
