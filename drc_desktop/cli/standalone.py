@@ -23,7 +23,8 @@ from drc_desktop.core import stickers
 from drc_desktop.core.composition import (
     DEFAULT_STRENGTH,
     DEVICE_CHOICES,
-    EVAL_CASES,
+    EVAL_CASES_PER_CELL,
+    EVAL_METHODS,
 )
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import encode_png
@@ -158,7 +159,17 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--suite", choices=("stickers",), required=True)
     evaluate.add_argument("--out", type=Path, required=True, metavar="REPORT.json")
     evaluate.add_argument(
-        "--cases", type=positive, default=EVAL_CASES, help=f"cases (default: {EVAL_CASES})"
+        "--per-cell",
+        type=positive,
+        default=EVAL_CASES_PER_CELL,
+        help=f"cases in each of the 12 cells (default: {EVAL_CASES_PER_CELL})",
+    )
+    evaluate.add_argument(
+        "--methods",
+        nargs="+",
+        choices=EVAL_METHODS,
+        default=list(EVAL_METHODS),
+        help="methods to evaluate (default: all)",
     )
     evaluate.add_argument("--steps", type=positive, default=None, help="denoising steps")
     evaluate.add_argument("--seed", type=int, default=0)
@@ -185,7 +196,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"{args.out}: its folder does not exist")
     settings = EvalSettings(
         device=str(resolve_device(args.device)),
-        cases=args.cases,
+        per_cell=args.per_cell,
+        methods=tuple(args.methods),
         steps=args.steps,
         seed=args.seed,
         style_strength=args.style_strength,
@@ -198,12 +210,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     report = evaluate(args.model or BUILTIN_MODEL_DIR, settings, progress)
     write_file(args.out, (json.dumps(report, indent=2) + "\n").encode())
-    print(f"{'method':<16}{'style':>8}{'semantic':>10}{'collapse':>10}")
+    print(f"{'method':<16}{'cell':<28}{'style':>8}{'semantic':>10}{'collapse':>10}")
     for name, result in report["methods"].items():
-        print(
-            f"{name:<16}{result['style_accuracy']:>8.3f}{result['semantic_accuracy']:>10.3f}"
-            f"{result['collapse_rate']:>10.3f}"
-        )
+        for cell, summary in {"all": result["all"], **result["cells"]}.items():
+            print(
+                f"{name:<16}{cell:<28}{summary['style_accuracy']:>8.3f}"
+                f"{summary['semantic_accuracy']:>10.3f}{summary['collapse_rate']:>10.3f}"
+            )
     print(f"report: {args.out}")
     return EXIT_OK
 
@@ -282,8 +295,8 @@ def _cmd_train_profile_adapter(args: argparse.Namespace) -> int:
 
 def _cmd_train_judges(args: argparse.Namespace) -> int:
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.training import train_judges
+    from drc_desktop.ml.training import judges_file, train_judges
 
     train_judges(args.out, seed=args.seed, device=str(resolve_device(args.device)))
-    print(f"judges: {args.out / 'judges.safetensors'}")
+    print(f"judges: {args.out / judges_file(args.seed)}")
     return EXIT_OK

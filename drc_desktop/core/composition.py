@@ -10,4 +10,5 @@ STRENGTH_RANGE = (0.0, 2.0)
 DEFAULT_STRENGTH = 1.0
 DEFAULT_IMAGES = 4
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
-EVAL_CASES = 240  # size of the held-out split reported by `drc eval`
+EVAL_CASES_PER_CELL = 60  # `drc eval` v2: cases in each of the 12 cells (issue #10 §2)
+EVAL_METHODS = ("drc", "entangled", "oracle", "reference_only")

@@ -24,6 +24,7 @@ import torch
 from PIL import Image
 
 from drc_desktop.core import stickers
+from drc_desktop.core.composition import EVAL_CASES_PER_CELL
 from drc_desktop.core.stickers import StickerSemantics, StickerStyle
 
 MODEL_RESOLUTION = stickers.STICKER_SIZE
@@ -34,7 +35,7 @@ MODEL_RESOLUTION = stickers.STICKER_SIZE
 HISTORY_KINDS = ("repeated", "few", "distinct")
 COMBINATION_KINDS = ("trained", "held_out")
 EVAL_HISTORY_SIZE = 6
-CASES_PER_CELL = 60
+CASES_PER_CELL = EVAL_CASES_PER_CELL
 
 ALL_COMBINATIONS = tuple(
     (shape, width, fill)

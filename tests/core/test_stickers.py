@@ -195,3 +195,56 @@ def test_held_heart_is_drawn_in_the_accent_colour() -> None:
 def test_semantics_index_covers_every_class_once() -> None:
     indices = sorted(semantics.index for semantics in ALL_SEMANTICS)
     assert indices == list(range(len(stickers.EMOTIONS) * len(stickers.ACTIONS)))
+
+
+# ----------------------------------------------------------------------------- v2: the whole space
+
+
+def test_uniform_palettes_cover_the_whole_colour_cube():
+    rng = random.Random(0)
+    styles = [stickers.sample_style(rng, palette_source="uniform") for _ in range(400)]
+    for name in stickers.COLOR_FIELDS:
+        values = [channel for s in styles for channel in getattr(s, name)]
+        assert min(values) < 10 and max(values) > 245, name
+    dark = [s for s in styles if max(s.background) < 80]
+    assert dark, "uniform palettes include dark backgrounds"
+
+
+def test_mixed_palettes_draw_both_sources():
+    rng = random.Random(1)
+    styles = [stickers.sample_style(rng, palette_source="mixed") for _ in range(200)]
+    dark = sum(max(s.background) < 0.6 * 255 for s in styles)
+    assert 10 < dark < 120
+
+
+def test_an_unknown_palette_source_is_rejected():
+    with pytest.raises(ValueError, match="palette_source"):
+        stickers.sample_style(random.Random(0), palette_source="pastel")
+
+
+def _style(**colours):
+    base = {"body": (250, 200, 80), "accent": (40, 120, 240), "outline": (30, 20, 20),
+            "background": (245, 245, 240)}  # fmt: skip
+    return StickerStyle(**{**base, **colours}, shape="round", outline_width="4", fill="solid")
+
+
+def test_contrast_is_the_closest_pair_of_parts():
+    assert _style().contrast > stickers.CONTRAST_FLOOR
+    assert _style(accent=(250, 200, 80)).contrast == pytest.approx(0.0)
+    assert _style(background=(30, 20, 20)).contrast == pytest.approx(0.0)
+
+
+def test_a_face_is_drawn_in_the_outline_colour_when_it_shows_on_the_body():
+    style = _style()
+    assert style.face_ink == style.outline
+
+
+@pytest.mark.parametrize("body", [(30, 20, 20), (250, 250, 250), (128, 128, 128)])
+def test_a_face_whose_outline_equals_the_body_stays_visible(body):
+    style = _style(body=body, outline=body)
+    ink = style.face_ink
+    assert ink in ((0, 0, 0), (255, 255, 255))
+    pixels = np.asarray(render(style, StickerSemantics("happy", "none")))
+    centre = pixels[24:44, 20:44].reshape(-1, 3)
+    # The eyes and mouth are there: some face pixels differ clearly from the body.
+    assert (np.abs(centre.astype(int) - np.array(body)).sum(axis=1) > 90).sum() > 20

@@ -16,7 +16,7 @@ STEPS = 3
 
 @pytest.fixture(scope="module")
 def case():
-    return held_out_cases(1, history_size=2)[0]
+    return held_out_cases(1)[1]
 
 
 def run(model: MiniModel, case, **options) -> list:
@@ -34,7 +34,7 @@ def test_generate_reports_each_step_then_yields_the_images(trained_model, case):
     assert all(images is None for _, _, images in results[:-1])
     images = results[-1][2]
     assert len(images) == 3
-    assert all(image.size == (32, 32) and image.mode == "RGB" for image in images)
+    assert all(image.size == (64, 64) and image.mode == "RGB" for image in images)
 
 
 def test_generate_is_deterministic_for_a_seed(trained_model, case):

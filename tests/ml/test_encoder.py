@@ -13,11 +13,11 @@ DIM = 16
 @pytest.fixture(scope="module")
 def encoder() -> StickerEncoder:
     torch.manual_seed(0)
-    return StickerEncoder(StickerEncoderNet(dim=DIM), identity="test-encoder", resolution=32)
+    return StickerEncoder(StickerEncoderNet(dim=DIM), identity="test-encoder", resolution=64)
 
 
 def test_tokens_are_a_4x4_grid_and_pooled_is_one_vector_per_image(encoder):
-    out = encoder.encode(torch.rand(3, 3, 32, 32))
+    out = encoder.encode(torch.rand(3, 3, 64, 64))
     assert out.tokens.shape == (3, 16, DIM)
     assert out.pooled.shape == (3, DIM)
     assert encoder.num_tokens == 16
@@ -25,13 +25,13 @@ def test_tokens_are_a_4x4_grid_and_pooled_is_one_vector_per_image(encoder):
 
 
 def test_different_images_give_different_tokens(encoder):
-    out = encoder.encode(torch.stack([torch.zeros(3, 32, 32), torch.ones(3, 32, 32)]))
+    out = encoder.encode(torch.stack([torch.zeros(3, 64, 64), torch.ones(3, 64, 64)]))
     assert not torch.allclose(out.tokens[0], out.tokens[1])
 
 
 @pytest.mark.parametrize(
     "shape",
-    [(3, 32, 32), (2, 1, 32, 32), (2, 3, 16, 16), (2, 3, 32, 31), (2, 4, 32, 32)],
+    [(3, 64, 64), (2, 1, 64, 64), (2, 3, 16, 16), (2, 3, 64, 63), (2, 4, 64, 64)],
     ids=["no-batch", "grey", "small", "non-square", "rgba"],
 )
 def test_encode_rejects_images_of_the_wrong_shape(encoder, shape):
@@ -42,12 +42,12 @@ def test_encode_rejects_images_of_the_wrong_shape(encoder, shape):
 def test_encoder_is_frozen(encoder):
     assert not encoder.net.training
     assert all(not p.requires_grad for p in encoder.net.parameters())
-    images = torch.rand(2, 3, 32, 32, requires_grad=True)
+    images = torch.rand(2, 3, 64, 64, requires_grad=True)
     out = encoder.encode(images)
     assert not out.tokens.requires_grad
     assert not out.pooled.requires_grad
 
 
 def test_encoding_is_deterministic(encoder):
-    images = torch.rand(2, 3, 32, 32)
+    images = torch.rand(2, 3, 64, 64)
     assert torch.equal(encoder.encode(images).tokens, encoder.encode(images).tokens)

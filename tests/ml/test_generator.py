@@ -117,14 +117,13 @@ def sample(unet, inputs, seed: int, steps: int = STEPS, should_stop=None) -> lis
         )
 
 
-def test_sampling_reports_every_step_then_yields_images(unet, inputs):
+def test_sampling_reports_every_step_then_yields_the_sample(unet, inputs):
     results = sample(unet, inputs, seed=0)
     assert [step for step, _ in results] == list(range(1, STEPS + 1))
     assert all(images is None for _, images in results[:-1])
-    images = results[-1][1]
-    assert images.shape == (BATCH, 3, RESOLUTION, RESOLUTION)
-    assert images.min() >= 0.0
-    assert images.max() <= 1.0
+    final = results[-1][1]
+    assert final.shape == (BATCH, unet.config.in_channels, RESOLUTION, RESOLUTION)
+    assert torch.isfinite(final).all()
 
 
 def test_sampling_is_deterministic_for_a_seed(unet, inputs):

@@ -74,7 +74,7 @@ def test_semantics_are_the_most_likely_emotion_and_action():
 def test_judge_network_predicts_every_attribute():
     torch.manual_seed(0)
     judges = Judges(AttributeNet(dim=16))
-    out = judges.predict(torch.rand(2, 3, 32, 32))
+    out = judges.predict(torch.rand(2, 3, 64, 64))
     assert out["colors"].shape == (2, 12)
     assert out["colors"].min() >= 0 and out["colors"].max() <= 1
     for name, size in CHOICE_SIZES.items():

@@ -2,45 +2,99 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import torch
 
 from drc_desktop.core import stickers
 from drc_desktop.ml.sticker_data import (
     ALL_COMBINATIONS,
+    CELLS,
+    EVAL_HISTORY_SIZE,
     HELD_OUT_COMBINATIONS,
+    HISTORY_KINDS,
     MODEL_RESOLUTION,
     TRAIN_COMBINATIONS,
     held_out_cases,
+    history_semantics,
     render_pool,
     style_vector,
     validation_cases,
 )
 
-COUNT, HISTORY = 24, 4
+PER_CELL = 3
 
 
 @pytest.fixture(scope="module")
 def cases():
-    return held_out_cases(COUNT, history_size=HISTORY)
+    return held_out_cases(PER_CELL)
 
 
-def test_held_out_split_has_the_requested_number_of_cases(cases):
-    assert len(cases) == COUNT
+def test_held_out_split_has_the_requested_number_of_cases_in_every_cell(cases):
+    assert len(cases) == PER_CELL * len(CELLS) == PER_CELL * 12
+    for cell in CELLS:
+        assert sum(case.cell == cell for case in cases) == PER_CELL
+    # Interleaved: any prefix of 12 cases covers every cell once.
+    assert {case.cell for case in cases[:12]} == set(CELLS)
 
 
-def test_history_has_distinct_semantics_that_never_show_the_target(cases):
+def test_each_case_style_matches_its_cell(cases):
     for case in cases:
-        assert len(case.history_semantics) == HISTORY
-        assert len(set(case.history_semantics)) == HISTORY
-        assert case.target_semantics not in case.history_semantics
+        held_out = case.style.combination in HELD_OUT_COMBINATIONS
+        assert held_out == (case.combination_kind == "held_out")
+        assert case.palette_source in stickers.PALETTE_SOURCES
 
 
-def test_half_the_cases_use_style_combinations_never_trained_on(cases):
-    held_out = [case.style.combination in HELD_OUT_COMBINATIONS for case in cases]
-    assert sum(held_out) == COUNT // 2
-    assert all(held_out[0::2])
-    assert not any(held_out[1::2])
+def test_histories_repeat_semantics_as_their_kind_says_and_never_show_the_target(cases):
+    for case in cases:
+        shown = set(case.history_semantics)
+        assert len(case.history_semantics) == EVAL_HISTORY_SIZE
+        assert case.target_semantics not in shown
+        expected = {"repeated": {1}, "few": {2, 3}, "distinct": {EVAL_HISTORY_SIZE}}
+        assert len(shown) in expected[case.history_kind], case
+
+
+@pytest.mark.parametrize("kind", HISTORY_KINDS)
+@pytest.mark.parametrize("count", [1, 2, 3, 6])
+def test_history_semantics_of_every_kind_and_length(kind, count):
+    rng = random.Random(count)
+    for _ in range(50):
+        target = rng.choice(stickers.ALL_SEMANTICS)
+        shown = history_semantics(kind, count, target, rng)
+        assert len(shown) == count and target not in shown
+        distinct = len(set(shown))
+        if kind == "repeated":
+            assert distinct == 1
+        elif kind == "few":
+            assert distinct == min(count, 2) or distinct == min(count, 3)
+        else:
+            assert distinct == count
+
+
+def test_an_unknown_history_kind_is_rejected():
+    with pytest.raises(ValueError, match="history kind"):
+        history_semantics("mostly", 3, None, random.Random(0))
+
+
+def test_two_distractors_share_the_history_palette_with_another_shape_or_fill(cases):
+    for case in cases:
+        shape, fill, other = case.distractor_styles
+        for distractor in (shape, fill):
+            assert [getattr(distractor, f) for f in stickers.COLOR_FIELDS] == [
+                getattr(case.style, f) for f in stickers.COLOR_FIELDS
+            ]
+        assert shape.shape != case.style.shape and shape.fill == case.style.fill
+        assert fill.fill != case.style.fill and fill.shape == case.style.shape
+        assert other != case.style
+
+
+def test_uniform_palette_cells_reach_colours_the_prior_never_draws(cases):
+    uniform = [c.style for c in cases if c.palette_source == "uniform"]
+    prior = [c.style for c in cases if c.palette_source == "prior"]
+    # The prior's background is always pale (value >= 0.88); uniform ones need not be.
+    assert all(min(s.background) >= 0.6 * 255 for s in prior)
+    assert any(max(s.background) < 0.6 * 255 for s in uniform)
 
 
 def test_held_out_combinations_are_never_training_combinations():
@@ -52,16 +106,15 @@ def test_held_out_combinations_are_never_training_combinations():
 
 
 def test_the_split_is_stable(cases):
-    assert held_out_cases(COUNT, history_size=HISTORY) == cases
-    assert held_out_cases(COUNT // 2, history_size=HISTORY) == cases[: COUNT // 2]
+    assert held_out_cases(PER_CELL) == cases
 
 
 def test_cases_render_history_reference_and_target(cases):
     case = cases[0]
-    assert len(case.history_images()) == HISTORY
+    assert len(case.history_images()) == EVAL_HISTORY_SIZE
     assert case.reference_image().tobytes() != case.target_image().tobytes()
     assert case.reference_style != case.style
-    assert len(case.distractor_styles) == 3
+    assert case.target_image().size == (MODEL_RESOLUTION, MODEL_RESOLUTION) == (64, 64)
 
 
 def test_training_pools_hold_every_semantics_of_training_styles_only():
@@ -90,11 +143,16 @@ def test_style_vector_is_colours_then_choice_indices():
     assert list(vector[12:]) == [2.0, 1.0, 3.0]
 
 
-def test_validation_split_uses_only_training_combinations_and_its_own_palettes():
-    validation = validation_cases(20)
-    held_out = held_out_cases(20)
-    assert len(validation) == 20
-    assert all(case.style.combination in TRAIN_COMBINATIONS for case in validation)
-    held_out_palettes = {case.style.body for case in held_out}
-    assert not held_out_palettes & {case.style.body for case in validation}
-    assert validation == validation_cases(20)
+def test_validation_split_has_the_same_cells_and_its_own_palettes(cases):
+    validation = validation_cases(PER_CELL)
+    assert [case.cell for case in validation] == [case.cell for case in cases]
+    assert not {case.style.body for case in cases} & {case.style.body for case in validation}
+    assert validation == validation_cases(PER_CELL)
+
+
+def test_training_pools_mix_the_prior_and_the_whole_colour_space():
+    pool = render_pool(60, seed=3)
+    dark_backgrounds = sum(max(s.background) < 0.6 * 255 for s in pool.styles)
+    assert 5 <= dark_backgrounds <= 40  # about half the styles are uniform; many of those dark
+    prior_only = render_pool(20, seed=3, palette_source="prior")
+    assert all(min(s.background) >= 0.6 * 255 for s in prior_only.styles)

@@ -12,11 +12,12 @@ import pytest
 import torch
 
 from drc_desktop.core.errors import InputError
-from drc_desktop.ml import drc_mini
+from drc_desktop.ml import drc_mini, training
 from drc_desktop.ml.disentangler import Disentangler
 from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
 from drc_desktop.ml.generator import training_scheduler
 from drc_desktop.ml.model_files import sha256_of
+from drc_desktop.ml.patches import to_patches
 from drc_desktop.ml.sticker_data import render_pool
 from drc_desktop.ml.training import (
     SEMANTICS_COUNT,
@@ -24,7 +25,9 @@ from drc_desktop.ml.training import (
     Stage1Model,
     Stage2Batch,
     TrainConfig,
+    attribute_targets,
     encode_pool,
+    probe_loss,
     stage1_losses,
     stage2_step_loss,
     train_builtin,
@@ -68,11 +71,11 @@ def test_a_finished_run_resumes_without_retraining(trained_model_dir, tiny_confi
     folder = tmp_path / "model"
     shutil.copytree(trained_model_dir, folder)
     before = {name: sha256_of(folder / name) for name in MODEL_FILES if name != "manifest.json"}
+    stages: list[str] = []
 
-    train_builtin(folder, TrainConfig.tiny(), tiny_config)
+    train_builtin(folder, TrainConfig.tiny(), tiny_config, progress=stages.append)
 
-    report = json.loads((folder / "checkpoints" / "training-report.json").read_text())
-    assert not {"encoder", "stage1"} & set(report["seconds"])
+    assert not {"encoder", "stage1"} & set(stages)
     for method in TrainConfig.tiny().methods:
         state = json.loads((folder / "checkpoints" / f"stage2-{method}.json").read_text())
         assert state["step"] == TrainConfig.tiny().stage2_steps
@@ -92,6 +95,42 @@ def test_a_longer_run_continues_stage2_from_its_checkpoint(tiny_config, tmp_path
     assert state["step"] == 4
     # One loss entry per finished run segment: a fresh run to step 4 would record only one.
     assert len(state["losses"]) == 2
+
+
+def test_an_interrupted_run_resumes_to_the_weights_of_an_uninterrupted_one(
+    tiny_config, tmp_path, monkeypatch
+):
+    recipe = dataclasses.replace(TrainConfig.tiny(), methods=("drc",), stage2_steps=4)
+    train_builtin(tmp_path / "straight", recipe, tiny_config)
+    calls = {"count": 0}
+    real_loss = training.stage2_step_loss
+
+    def interrupted(*args, **kwargs):
+        calls["count"] += 1
+        if calls["count"] == 4:  # step 3, after the checkpoint at step 2
+            raise KeyboardInterrupt
+        return real_loss(*args, **kwargs)
+
+    monkeypatch.setattr(training, "stage2_step_loss", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train_builtin(tmp_path / "resumed", recipe, tiny_config)
+    monkeypatch.setattr(training, "stage2_step_loss", real_loss)
+    train_builtin(tmp_path / "resumed", recipe, tiny_config)
+
+    for name in ("generator-drc.safetensors", "disentangler.safetensors", "encoder.safetensors"):
+        assert sha256_of(tmp_path / "resumed" / name) == sha256_of(tmp_path / "straight" / name)
+
+
+def test_two_processes_may_train_one_method_each_from_one_folder(tiny_config, tmp_path):
+    drc_only = dataclasses.replace(TrainConfig.tiny(), methods=("drc",))
+    train_builtin(tmp_path, drc_only, tiny_config)
+    stages: list[str] = []
+    train_builtin(
+        tmp_path, dataclasses.replace(drc_only, methods=("entangled",)), tiny_config,
+        progress=stages.append,
+    )  # fmt: skip
+    assert "stage1" not in stages and "encoder" not in stages
+    MiniModel.load(tmp_path, methods=("drc", "entangled"))
 
 
 def test_training_judges_into_a_model_folder_keeps_it_verifiable(trained_model_dir, tmp_path):
@@ -123,14 +162,20 @@ def run_stage1_losses(setup, seed: int = 0):
     random.seed(seed)
     styles = torch.tensor([0, 1, 2, 0, 1])
     semantics = torch.tensor([0, 5, SEMANTICS_COUNT - 1, 3, 9])
+    generator = torch.Generator().manual_seed(seed)
     return stage1_losses(
-        model, encoder, pool, tokens, styles, semantics, torch.Generator().manual_seed(seed), 0.15
+        model, encoder, pool, tokens, styles, semantics, generator, random.Random(seed), 0.15
     )
 
 
 def test_stage1_losses_are_per_sample(stage1_setup):
     for seed in range(4):  # covers both semantic-pair branches
-        swap_loss, own_loss = run_stage1_losses(stage1_setup, seed)
+        swap_loss, own_loss, style_part, semantic_part = run_stage1_losses(stage1_setup, seed)
+        assert (
+            style_part.shape
+            == semantic_part.shape
+            == (5, 16, stage1_setup[0].fusion.queries.shape[2])
+        )
         assert swap_loss.shape == (5,)
         assert own_loss.shape == (5,)
         assert torch.isfinite(swap_loss).all()
@@ -141,9 +186,15 @@ def test_stage1_losses_are_per_sample(stage1_setup):
 def test_stage1_trains_towers_fusion_and_decoder(stage1_setup):
     model = stage1_setup[0]
     model.zero_grad()
-    swap_loss, own_loss = run_stage1_losses(stage1_setup)
-    (swap_loss + own_loss).mean().backward()
-    for name in ("disentangler.style_tower", "disentangler.sem_tower", "fusion", "decoder"):
+    swap_loss, own_loss, style_part, semantic_part = run_stage1_losses(stage1_setup)
+    model, _, pool, _ = stage1_setup
+    targets = {k: v[torch.tensor([0, 1, 2, 0, 1]), torch.tensor([0, 5, 17, 3, 9])]
+               for k, v in attribute_targets(pool).items()}  # fmt: skip
+    probes = probe_loss(model, style_part, semantic_part, targets)
+    assert probes.shape == (5,)
+    (swap_loss + own_loss + probes).mean().backward()
+    names = ("disentangler.style_tower", "disentangler.sem_tower", "fusion", "decoder")
+    for name in (*names, "style_probe", "semantic_probe"):
         part = model.get_submodule(name)
         grads = [p.grad for p in part.parameters() if p.grad is not None]
         assert grads, name
@@ -158,7 +209,9 @@ def fixed_batch(config: MiniConfig) -> Stage2Batch:
     generator = torch.Generator().manual_seed(0)
     tokens, dim = config.num_tokens, config.token_dim
     return Stage2Batch(
-        target=torch.rand(4, 3, config.resolution, config.resolution, generator=generator) * 2 - 1,
+        target=to_patches(
+            torch.rand(4, 3, config.resolution, config.resolution, generator=generator)
+        ),
         history=torch.randn(4, 2, tokens, dim, generator=generator),
         reference=torch.randn(4, tokens, dim, generator=generator),
         partner=torch.randn(4, tokens, dim, generator=generator),
@@ -184,7 +237,7 @@ def test_stage2_steps_reduce_the_loss_on_a_fixed_batch(tiny_config):
     optimizer = torch.optim.Adam(trainable, lr=3e-3)
     with torch.no_grad():
         initial = fixed_loss(bundle, data).item()
-    for _ in range(25):
+    for _ in range(60):
         loss = fixed_loss(bundle, data)
         optimizer.zero_grad()
         loss.backward()
