@@ -1,7 +1,8 @@
 """Choose drc-mini's guidance weights on the validation split (never the held-out split).
 
 For each (style_guidance, semantic_guidance) pair, evaluates the ``drc`` method on
-``validation_cases`` and scores ``style_accuracy + semantic_accuracy - collapse_rate``. Prints
+``validation_cases`` (every cell of the v2 split) and scores
+``style_accuracy + semantic_accuracy - collapse_rate`` over all cases. Prints
 one JSON object with every result and the best pair; ``--write`` stores the best pair in the
 model folder's config.json and refreshes its manifest.
 
@@ -24,7 +25,7 @@ from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniConfig
 from drc_desktop.ml.evaluation import EvalSettings, evaluate
 from drc_desktop.ml.model_files import CONFIG, write_manifest
 
-GRID = ((2.0, 2.0), (2.0, 3.0), (2.0, 4.0), (3.0, 4.0), (2.0, 5.0))
+GRID = ((1.5, 2.0), (2.0, 2.0), (2.0, 3.0), (3.0, 3.0), (2.0, 4.0), (3.0, 4.0))
 
 
 def with_guidance(folder: Path, style: float, semantic: float) -> None:
@@ -37,7 +38,7 @@ def with_guidance(folder: Path, style: float, semantic: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=BUILTIN_MODEL_DIR)
-    parser.add_argument("--cases", type=int, default=80)
+    parser.add_argument("--per-cell", type=int, default=10, help="validation cases per cell")
     parser.add_argument("--write", action="store_true", help="store the best pair in the model")
     args = parser.parse_args()
     torch.set_flush_denormal(True)
@@ -47,15 +48,15 @@ def main() -> int:
         shutil.copytree(args.model, trial, ignore=shutil.ignore_patterns("checkpoints"))
         for style, semantic in GRID:
             with_guidance(trial, style, semantic)
-            settings = EvalSettings(cases=args.cases, methods=("drc",), split="validation")
-            scores = evaluate(trial, settings)["methods"]["drc"]
+            settings = EvalSettings(per_cell=args.per_cell, methods=("drc",), split="validation")
+            scores = evaluate(trial, settings)["methods"]["drc"]["all"]
             score = scores["style_accuracy"] + scores["semantic_accuracy"] - scores["collapse_rate"]
             results.append(
                 {
                     "style_guidance": style,
                     "semantic_guidance": semantic,
                     "score": round(score, 4),
-                    **{k: v for k, v in scores.items() if not isinstance(v, dict)},
+                    **{k: v for k, v in scores.items() if not isinstance(v, list)},
                 }
             )
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
@@ -66,7 +67,7 @@ def main() -> int:
         json.dumps(
             {
                 "split": "validation",
-                "cases": args.cases,
+                "per_cell": args.per_cell,
                 "results": results,
                 "best": best,
                 "written": args.write,
