@@ -4,6 +4,10 @@ The vault uses SQLCipher 4's own defaults (AES-256, HMAC-SHA512 page authenticat
 PBKDF2-HMAC-SHA512 with 256,000 iterations); nothing here changes them. ``PRAGMA key`` takes no
 bound parameter, so :func:`quote_passphrase` builds the SQL string literal, and refuses text
 that SQLCipher would read as something other than a passphrase.
+
+Every file is opened through a ``file:`` URI built by :func:`sqlite_uri` (percent-escaped, so
+a ``#`` or ``?`` in a folder name cannot cut the path short, issue 13), and failures are told
+apart by SQLite's own result codes (:func:`open_failure`), never by the text of the message.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import sqlcipher3
 
@@ -75,38 +79,113 @@ def quote_passphrase(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
-def open_keyed(path: Path, passphrase: str, *, read_only: bool = False) -> Connection:
+def sqlite_uri(path: PurePath, mode: str) -> str:
+    """The ``file:`` URI SQLite should open for the absolute ``path``, with ``?mode=mode``
+    (``ro``, ``rw`` or ``rwc``).
+
+    Every character outside ``[A-Za-z0-9_.~/-]`` is percent-escaped (``#``, ``?``, ``%``,
+    ``&``, spaces, non-ASCII as UTF-8), so SQLite opens exactly this file; Windows drive paths
+    become ``file:///C:/...``.
+
+    Raises:
+        ValueError: ``path`` is relative (``file:vault.db`` would be read as a URI itself).
+    """
+    if not path.is_absolute():
+        raise ValueError(f"{path}: SQLite is only given absolute paths")
+    return f"{path.as_uri()}?mode={mode}"
+
+
+def connect(path: Path, *, read_only: bool = False, create: bool = False) -> Connection:
+    """An unkeyed connection to ``path``; SQLite creates the file only with ``create``.
+
+    Raises:
+        VaultError: the file or its folder cannot be opened; the message says why.
+    """
+    uri = sqlite_uri(path.absolute(), "ro" if read_only else "rwc" if create else "rw")
+    try:
+        return sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except DatabaseError as exc:
+        raise open_failure(exc, path) from None
+
+
+def open_keyed(
+    path: Path, passphrase: str, *, read_only: bool = False, create: bool = False
+) -> Connection:
     """Open ``path`` with ``passphrase`` and check the key by reading the schema version.
 
     This is the whole unlock cost: one key derivation and one page read. The connection is
     in autocommit mode (use :func:`transaction`), and usable from one thread at a time.
 
     Raises:
-        WrongPassphraseError: the key does not decrypt the file (or it is not a vault). No byte
-            of the file has been written.
-        VaultError: the file cannot be opened at all.
+        WrongPassphraseError: the key does not decrypt the file (or its first page is
+            damaged: SQLCipher cannot tell the two apart). No byte of the file was written.
+        VaultError: the file cannot be opened at all (missing, no permission, read-only
+            folder or medium, disk full...); the message says which.
     """
-    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
-    try:
-        connection = sqlcipher3.connect(
-            target, uri=read_only, isolation_level=None, check_same_thread=False
-        )
-    except DatabaseError as exc:  # unreadable file, missing folder, no permission
-        raise VaultError(f"{path}: cannot open the file ({exc})") from None
+    connection = connect(path, read_only=read_only, create=create)
     try:
         # Without this a wrong key makes SQLCipher print its internal errors on stderr.
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = {quote_passphrase(passphrase)}")
         connection.execute("PRAGMA user_version").fetchone()
-    except DatabaseError:
+    except DatabaseError as exc:
         connection.close()
-        raise WrongPassphraseError(
-            f"{path}: wrong passphrase (or the file is not a DRC vault)"
-        ) from None
+        raise open_failure(exc, path) from None
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def primary_code(exc: DatabaseError) -> int | None:
+    """SQLite's primary result code of ``exc`` (``SQLITE_FULL``...), None when it has none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, DatabaseError) and primary_code(exc) == sqlcipher3.SQLITE_FULL
+
+
+def open_failure(exc: DatabaseError, path: Path) -> VaultError:
+    """The error a person can act on for a failure to open or key ``path``.
+
+    SQLite's result codes tell a read-only folder or medium, a full disk and a missing or
+    unreadable file apart; "not a database" is what both a wrong key and a damaged first page
+    give, so that message says both.
+    """
+    code = primary_code(exc)
+    folder = path.parent
+    if code == sqlcipher3.SQLITE_NOTADB:
+        return WrongPassphraseError(
+            f"{path}: wrong passphrase (or the file is not a DRC vault, or its first page is "
+            "damaged: SQLCipher cannot tell these apart). Check the passphrase; if you are "
+            "sure of it, restore a backup with `drc vault restore FILE` (this file is kept)"
+        )
+    if code == sqlcipher3.SQLITE_READONLY:
+        return VaultError(
+            f"{path}: the vault cannot be written: {folder} or its disk is read-only (a "
+            "read-only medium, or a folder without write permission). The vault needs a "
+            "writable folder for its journal; copy it to one, or set DRC_HOME"
+        )
+    if code == sqlcipher3.SQLITE_FULL:
+        return VaultError(
+            f"{path}: the disk holding {folder} is full (no space or no free inodes); free "
+            "some space and try again. Nothing was lost"
+        )
+    if code in (sqlcipher3.SQLITE_CANTOPEN, sqlcipher3.SQLITE_PERM):
+        return VaultError(
+            f"{path}: cannot open the file or create its journal next to it (missing, no "
+            f"permission, a read-only folder, or no free inodes on the disk of {folder})"
+        )
+    if code in (sqlcipher3.SQLITE_CORRUPT,):
+        return VaultDamagedError(
+            f"{path}: the vault is damaged ({exc}). It has not been changed; restore a backup "
+            "with `drc vault restore FILE`"
+        )
+    if code == sqlcipher3.SQLITE_IOERR:
+        return VaultError(f"{path}: the disk reported an input/output error ({exc})")
+    return VaultError(f"{path}: cannot open the vault ({exc})")
 
 
 def apply_pragmas(connection: Connection) -> None:
@@ -169,13 +248,14 @@ def check_integrity(connection: Connection, path: Path) -> None:
 
 
 def export_copy(connection: Connection, target: Path, passphrase: str, version: int) -> None:
-    """Write the whole database into a new file ``target`` encrypted with ``passphrase``.
+    """Write the whole database into the existing empty file ``target``, encrypted with
+    ``passphrase``, and flush it to disk.
 
     ``sqlcipher_export`` copies schema and rows but not ``user_version``, which is set after.
     """
     connection.execute(
         f"ATTACH DATABASE ? AS export_target KEY {quote_passphrase(passphrase)}",
-        (str(target),),
+        (sqlite_uri(target.absolute(), "rw"),),
     )
     try:
         connection.execute("SELECT sqlcipher_export('export_target')").fetchall()
