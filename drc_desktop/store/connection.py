@@ -34,9 +34,9 @@ MIN_PASSPHRASE_LENGTH = 8
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
 Connection = sqlcipher3.dbapi2.Connection
 
-# SQLCipher reads a key of the form x'<64 or 96 hex digits>' as a raw key and skips the key
-# derivation; such a "passphrase" would silently weaken the vault.
-_RAW_KEY = re.compile(r"^\s*x'[0-9a-fA-F]*'\s*$")
+# SQLCipher reads a key of the form x'<64 or 96 hex digits>' as a raw key (and salt) and skips
+# the key derivation; it compares the "x" without case (issue 13 §2: X'...' got through).
+_RAW_KEY = re.compile(r"^\s*x'[0-9a-f]*'\s*$", re.IGNORECASE)
 
 _OPEN_PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never block the writer; needs a local disk
@@ -51,10 +51,18 @@ _OPEN_PRAGMAS = (
 def check_new_passphrase(passphrase: str) -> None:
     """Refuse a passphrase that is too weak to protect a new vault or backup.
 
+    Every place a new passphrase is set (init, passwd, backup, restore) calls this.
+
     Raises:
-        InputError: shorter than ``MIN_PASSPHRASE_LENGTH`` characters, or not usable at all.
+        InputError: shorter than ``MIN_PASSPHRASE_LENGTH`` characters, in SQLCipher's raw-key
+            form (any case), or not usable at all.
     """
     quote_passphrase(passphrase)
+    if is_raw_key(passphrase):
+        raise InputError(
+            "passphrase may not have the form x'...' (SQLCipher's raw-key syntax, which "
+            "skips the key derivation)"
+        )
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InputError(
             f"passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
@@ -65,17 +73,24 @@ def check_new_passphrase(passphrase: str) -> None:
 def quote_passphrase(passphrase: str) -> str:
     """The passphrase as a SQL string literal for ``PRAGMA key`` / ``PRAGMA rekey``.
 
-    Quotes are doubled; any Unicode text is kept as it is (SQLite passes it on as UTF-8).
+    Quotes are doubled; any Unicode text is kept as it is (SQLite passes it on as UTF-8). A
+    raw-key form is quoted too, so that a vault an older app let be made with one still opens
+    (:func:`check_new_passphrase` refuses it for anything new).
 
     Raises:
-        InputError: empty, contains a NUL character, or has SQLCipher's raw-key form.
+        InputError: empty, contains a NUL character, or is not valid Unicode text (a lone
+            surrogate, e.g. from an environment variable that is not UTF-8).
     """
     if not passphrase:
         raise InputError("passphrase is empty")
     if "\x00" in passphrase:
         raise InputError("passphrase contains a NUL character")
-    if _RAW_KEY.match(passphrase):
-        raise InputError("passphrase may not have the form x'...' (SQLCipher's raw-key syntax)")
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "passphrase is not valid UTF-8 text (set DRC_PASSPHRASE from a UTF-8 terminal or file)"
+        ) from None
     return "'" + passphrase.replace("'", "''") + "'"
 
 
@@ -106,6 +121,11 @@ def connect(path: Path, *, read_only: bool = False, create: bool = False) -> Con
         return sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except DatabaseError as exc:
         raise open_failure(exc, path) from None
+
+
+def is_raw_key(passphrase: str) -> bool:
+    """Whether SQLCipher would use ``passphrase`` as a raw key instead of deriving one."""
+    return bool(_RAW_KEY.match(passphrase))
 
 
 def open_keyed(

@@ -86,6 +86,7 @@ class Vault:
         self.profile_adapters = ProfileAdapterRepository(connection)
         self.checked_after_crash = False
         self.notes: list[str] = []
+        self._raw_key = False
         self._marker: Path | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -175,6 +176,13 @@ class Vault:
             sql.apply_pragmas(connection)
             vault = cls(home, connection)
             vault.notes = notes
+            if sql.is_raw_key(passphrase):  # made by an older app that let such keys through
+                vault._raw_key = True
+                vault.notes.append(
+                    "this vault's passphrase has SQLCipher's raw-key form x'...', so it is used "
+                    "as the encryption key without key stretching: change it now with "
+                    "`drc vault passwd`"
+                )
             stale = stale_sessions(home)
             if stale or plan is not None:
                 sql.check_integrity(connection, path)
@@ -243,7 +251,8 @@ class Vault:
             size_bytes=sum(_file_size(self.path, suffix) for suffix in ("", *_SIDECARS)),
             schema_version=self.schema_version,
             sqlcipher_version=sql.cipher_version(self._db),
-            cipher=sql.cipher_description(self._db),
+            cipher=sql.cipher_description(self._db)
+            + (" (raw key: the passphrase is not stretched)" if self._raw_key else ""),
             profiles=count("profiles"),
             history_items=count("history_items"),
             outputs=count("outputs"),
@@ -282,6 +291,7 @@ class Vault:
         self._refuse_other_sessions("change the passphrase")
         self.checkpoint()
         self._db.execute(f"PRAGMA rekey = {sql.quote_passphrase(new_passphrase)}")
+        self._raw_key = False
         self.audit.record(AuditEvent.passphrase_changed)
         self.checkpoint()
 
