@@ -45,10 +45,18 @@ def unlocked_vault() -> Iterator[Vault]:
                 "drc: note: the vault was not closed cleanly last time; its checks passed",
                 file=sys.stderr,
             )
+        _print_notes(vault.notes)
         try:
             yield vault
         finally:
             vault.close()
+            _print_notes(vault.notes)
+
+
+def _print_notes(notes: list[str]) -> None:
+    """Each note once, on stderr (notes are not errors: the command goes on)."""
+    while notes:
+        print(f"drc: note: {notes.pop(0)}", file=sys.stderr)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -91,7 +99,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     print(f"drc: {LOST_PASSPHRASE_WARNING}", file=sys.stderr)
     passphrase = read_passphrase(PASSPHRASE, "New vault passphrase: ", confirm=True)
     check_new_passphrase(passphrase)
-    with Vault.create(home, passphrase) as vault:
+    with reported_as_vault_errors(home / VAULT_FILE), Vault.create(home, passphrase) as vault:
+        _print_notes(vault.notes)
         print(f"created vault: {vault.path}")
     return EXIT_OK
 
@@ -135,7 +144,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     home = data_home()
     backup_passphrase = read_passphrase(BACKUP_PASSPHRASE, "Backup passphrase: ")
     passphrase = read_passphrase(PASSPHRASE, "Vault passphrase after restore: ", confirm=True)
-    moved = Vault.restore(home, args.file, backup_passphrase, passphrase)
+    with reported_as_vault_errors(home / VAULT_FILE):
+        moved = Vault.restore(home, args.file, backup_passphrase, passphrase)
     print(f"restored {args.file} into {home}")
     if moved is not None:
         print(f"the previous vault is kept at {moved}")

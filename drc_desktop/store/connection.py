@@ -4,6 +4,10 @@ The vault uses SQLCipher 4's own defaults (AES-256, HMAC-SHA512 page authenticat
 PBKDF2-HMAC-SHA512 with 256,000 iterations); nothing here changes them. ``PRAGMA key`` takes no
 bound parameter, so :func:`quote_passphrase` builds the SQL string literal, and refuses text
 that SQLCipher would read as something other than a passphrase.
+
+Every file is opened through a ``file:`` URI built by :func:`sqlite_uri` (percent-escaped, so
+a ``#`` or ``?`` in a folder name cannot cut the path short, issue 13), and failures are told
+apart by SQLite's own result codes (:func:`open_failure`), never by the text of the message.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import sqlcipher3
 
@@ -30,9 +34,9 @@ MIN_PASSPHRASE_LENGTH = 8
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
 Connection = sqlcipher3.dbapi2.Connection
 
-# SQLCipher reads a key of the form x'<64 or 96 hex digits>' as a raw key and skips the key
-# derivation; such a "passphrase" would silently weaken the vault.
-_RAW_KEY = re.compile(r"^\s*x'[0-9a-fA-F]*'\s*$")
+# SQLCipher reads a key of the form x'<64 or 96 hex digits>' as a raw key (and salt) and skips
+# the key derivation; it compares the "x" without case (issue 13 §2: X'...' got through).
+_RAW_KEY = re.compile(r"^\s*x'[0-9a-f]*'\s*$", re.IGNORECASE)
 
 _OPEN_PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never block the writer; needs a local disk
@@ -47,10 +51,18 @@ _OPEN_PRAGMAS = (
 def check_new_passphrase(passphrase: str) -> None:
     """Refuse a passphrase that is too weak to protect a new vault or backup.
 
+    Every place a new passphrase is set (init, passwd, backup, restore) calls this.
+
     Raises:
-        InputError: shorter than ``MIN_PASSPHRASE_LENGTH`` characters, or not usable at all.
+        InputError: shorter than ``MIN_PASSPHRASE_LENGTH`` characters, in SQLCipher's raw-key
+            form (any case), or not usable at all.
     """
     quote_passphrase(passphrase)
+    if is_raw_key(passphrase):
+        raise InputError(
+            "passphrase may not have the form x'...' (SQLCipher's raw-key syntax, which "
+            "skips the key derivation)"
+        )
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InputError(
             f"passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
@@ -61,52 +73,139 @@ def check_new_passphrase(passphrase: str) -> None:
 def quote_passphrase(passphrase: str) -> str:
     """The passphrase as a SQL string literal for ``PRAGMA key`` / ``PRAGMA rekey``.
 
-    Quotes are doubled; any Unicode text is kept as it is (SQLite passes it on as UTF-8).
+    Quotes are doubled; any Unicode text is kept as it is (SQLite passes it on as UTF-8). A
+    raw-key form is quoted too, so that a vault an older app let be made with one still opens
+    (:func:`check_new_passphrase` refuses it for anything new).
 
     Raises:
-        InputError: empty, contains a NUL character, or has SQLCipher's raw-key form.
+        InputError: empty, contains a NUL character, or is not valid Unicode text (a lone
+            surrogate, e.g. from an environment variable that is not UTF-8).
     """
     if not passphrase:
         raise InputError("passphrase is empty")
     if "\x00" in passphrase:
         raise InputError("passphrase contains a NUL character")
-    if _RAW_KEY.match(passphrase):
-        raise InputError("passphrase may not have the form x'...' (SQLCipher's raw-key syntax)")
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "passphrase is not valid UTF-8 text (set DRC_PASSPHRASE from a UTF-8 terminal or file)"
+        ) from None
     return "'" + passphrase.replace("'", "''") + "'"
 
 
-def open_keyed(path: Path, passphrase: str, *, read_only: bool = False) -> Connection:
+def sqlite_uri(path: PurePath, mode: str) -> str:
+    """The ``file:`` URI SQLite should open for the absolute ``path``, with ``?mode=mode``
+    (``ro``, ``rw`` or ``rwc``).
+
+    Every character outside ``[A-Za-z0-9_.~/-]`` is percent-escaped (``#``, ``?``, ``%``,
+    ``&``, spaces, non-ASCII as UTF-8), so SQLite opens exactly this file; Windows drive paths
+    become ``file:///C:/...``.
+
+    Raises:
+        ValueError: ``path`` is relative (``file:vault.db`` would be read as a URI itself).
+    """
+    if not path.is_absolute():
+        raise ValueError(f"{path}: SQLite is only given absolute paths")
+    return f"{path.as_uri()}?mode={mode}"
+
+
+def connect(path: Path, *, read_only: bool = False, create: bool = False) -> Connection:
+    """An unkeyed connection to ``path``; SQLite creates the file only with ``create``.
+
+    Raises:
+        VaultError: the file or its folder cannot be opened; the message says why.
+    """
+    uri = sqlite_uri(path.absolute(), "ro" if read_only else "rwc" if create else "rw")
+    try:
+        return sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except DatabaseError as exc:
+        raise open_failure(exc, path) from None
+
+
+def is_raw_key(passphrase: str) -> bool:
+    """Whether SQLCipher would use ``passphrase`` as a raw key instead of deriving one."""
+    return bool(_RAW_KEY.match(passphrase))
+
+
+def open_keyed(
+    path: Path, passphrase: str, *, read_only: bool = False, create: bool = False
+) -> Connection:
     """Open ``path`` with ``passphrase`` and check the key by reading the schema version.
 
     This is the whole unlock cost: one key derivation and one page read. The connection is
     in autocommit mode (use :func:`transaction`), and usable from one thread at a time.
 
     Raises:
-        WrongPassphraseError: the key does not decrypt the file (or it is not a vault). No byte
-            of the file has been written.
-        VaultError: the file cannot be opened at all.
+        WrongPassphraseError: the key does not decrypt the file (or its first page is
+            damaged: SQLCipher cannot tell the two apart). No byte of the file was written.
+        VaultError: the file cannot be opened at all (missing, no permission, read-only
+            folder or medium, disk full...); the message says which.
     """
-    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
-    try:
-        connection = sqlcipher3.connect(
-            target, uri=read_only, isolation_level=None, check_same_thread=False
-        )
-    except DatabaseError as exc:  # unreadable file, missing folder, no permission
-        raise VaultError(f"{path}: cannot open the file ({exc})") from None
+    connection = connect(path, read_only=read_only, create=create)
     try:
         # Without this a wrong key makes SQLCipher print its internal errors on stderr.
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = {quote_passphrase(passphrase)}")
         connection.execute("PRAGMA user_version").fetchone()
-    except DatabaseError:
+    except DatabaseError as exc:
         connection.close()
-        raise WrongPassphraseError(
-            f"{path}: wrong passphrase (or the file is not a DRC vault)"
-        ) from None
+        raise open_failure(exc, path) from None
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def primary_code(exc: DatabaseError) -> int | None:
+    """SQLite's primary result code of ``exc`` (``SQLITE_FULL``...), None when it has none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, DatabaseError) and primary_code(exc) == sqlcipher3.SQLITE_FULL
+
+
+def open_failure(exc: DatabaseError, path: Path) -> VaultError:
+    """The error a person can act on for a failure to open or key ``path``.
+
+    SQLite's result codes tell a read-only folder or medium, a full disk and a missing or
+    unreadable file apart; "not a database" is what both a wrong key and a damaged first page
+    give, so that message says both.
+    """
+    code = primary_code(exc)
+    folder = path.parent
+    if code == sqlcipher3.SQLITE_NOTADB:
+        return WrongPassphraseError(
+            f"{path}: wrong passphrase (or the file is not a DRC vault, or its first page is "
+            "damaged: SQLCipher cannot tell these apart). Check the passphrase; if you are "
+            "sure of it, restore a backup with `drc vault restore FILE` (this file is kept)"
+        )
+    if code == sqlcipher3.SQLITE_READONLY:
+        return VaultError(
+            f"{path}: the vault cannot be written: {folder} or its disk is read-only (a "
+            "read-only medium, or a folder without write permission). The vault needs a "
+            "writable folder for its journal; copy it to one, or set DRC_HOME"
+        )
+    if code == sqlcipher3.SQLITE_FULL:
+        return VaultError(
+            f"{path}: the disk holding {folder} is full (no space or no free inodes); free "
+            "some space and try again. Nothing was lost"
+        )
+    if code in (sqlcipher3.SQLITE_CANTOPEN, sqlcipher3.SQLITE_PERM):
+        return VaultError(
+            f"{path}: cannot open the file or create its journal next to it (missing, no "
+            f"permission, a read-only folder, or no free inodes on the disk of {folder})"
+        )
+    if code in (sqlcipher3.SQLITE_CORRUPT,):
+        return VaultDamagedError(
+            f"{path}: the vault is damaged ({exc}). It has not been changed; restore a backup "
+            "with `drc vault restore FILE`"
+        )
+    if code == sqlcipher3.SQLITE_IOERR:
+        return VaultError(f"{path}: the disk reported an input/output error ({exc})")
+    return VaultError(f"{path}: cannot open the vault ({exc})")
 
 
 def apply_pragmas(connection: Connection) -> None:
@@ -169,13 +268,14 @@ def check_integrity(connection: Connection, path: Path) -> None:
 
 
 def export_copy(connection: Connection, target: Path, passphrase: str, version: int) -> None:
-    """Write the whole database into a new file ``target`` encrypted with ``passphrase``.
+    """Write the whole database into the existing empty file ``target``, encrypted with
+    ``passphrase``, and flush it to disk.
 
     ``sqlcipher_export`` copies schema and rows but not ``user_version``, which is set after.
     """
     connection.execute(
         f"ATTACH DATABASE ? AS export_target KEY {quote_passphrase(passphrase)}",
-        (str(target),),
+        (sqlite_uri(target.absolute(), "rw"),),
     )
     try:
         connection.execute("SELECT sqlcipher_export('export_target')").fetchall()

@@ -37,10 +37,25 @@ def data_home() -> Path:
 
 
 def make_private_folder(folder: Path) -> None:
-    """Create ``folder`` (and parents) with owner-only permissions where the OS has them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
+    """Create ``folder`` and its missing parents, each owner-only where the OS has modes.
+
+    A folder that already exists is left as it is: its permissions are the user's choice
+    (issue 13 §2: ``vault init`` used to chmod an existing ``DRC_HOME``).
+
+    Raises:
+        OSError: a folder cannot be created (a file is in the way, no permission...).
+    """
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by someone else: theirs
+        if os.name == "posix":
+            os.chmod(created, 0o700)  # mkdir's mode is reduced by the umask
 
 
 def filesystem_type(path: Path) -> str | None:

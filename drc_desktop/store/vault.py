@@ -13,7 +13,6 @@ stored, logged or passed on the command line.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
@@ -23,8 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from drc_desktop.core.errors import VaultDamagedError, VaultError
+from drc_desktop.core.errors import VaultDamagedError, VaultError, WrongPassphraseError
 from drc_desktop.store import connection as sql
+from drc_desktop.store import restore as restoring
+from drc_desktop.store import staging, steps
 from drc_desktop.store.location import VAULT_FILE, is_network_filesystem, make_private_folder
 from drc_desktop.store.records import AuditEvent
 from drc_desktop.store.repositories import (
@@ -37,8 +38,15 @@ from drc_desktop.store.repositories import (
     checkpoint,
 )
 from drc_desktop.store.schema import check_version, migrate
+from drc_desktop.store.sessions import (
+    SESSIONS_FOLDER,
+    open_session,
+    refuse_live_sessions,
+    stale_sessions,
+)
 
-SESSIONS_FOLDER = "sessions"
+__all__ = ["SESSIONS_FOLDER", "Vault", "VaultInfo"]
+
 _SIDECARS = ("-wal", "-shm")
 _FINGERPRINT_KEY = "fingerprint_key"
 
@@ -62,6 +70,8 @@ class Vault:
     Attributes:
         profiles, history, outputs, models, audit: the repositories (see ``repositories``).
         checked_after_crash: True when unlock found an unclean shutdown and ran the checks.
+        notes: things the user should be told that are not errors (an interrupted restore
+            finished or undone, a checkpoint left for later on a full disk...).
     """
 
     def __init__(self, home: Path, connection: sql.Connection) -> None:
@@ -75,6 +85,8 @@ class Vault:
         self.models = ModelRepository(connection)
         self.profile_adapters = ProfileAdapterRepository(connection)
         self.checked_after_crash = False
+        self.notes: list[str] = []
+        self._raw_key = False
         self._marker: Path | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -83,38 +95,61 @@ class Vault:
     def create(cls, home: Path, passphrase: str) -> Vault:
         """Create a new, empty vault in ``home``.
 
+        The vault is built under a staging name and put in place whole (``steps.INIT_STEPS``),
+        so a crash leaves either no ``vault.db`` or a complete one, never an empty file that
+        any passphrase would "open".
+
         Raises:
-            VaultError: a vault already exists there (it is never overwritten).
+            VaultError: a vault already exists there (it is never overwritten), or files of
+                an earlier vault (``vault.db-wal``...) are there without it.
             InputError: the passphrase is too weak.
         """
         sql.check_new_passphrase(passphrase)
         path = home / VAULT_FILE
         try:
             make_private_folder(home)
-            # Created empty with owner-only permissions; SQLite gives -wal/-shm the same mode.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            raise VaultError(f"{path}: a vault already exists here; nothing was changed") from None
         except OSError as exc:
             raise VaultError(f"{path}: cannot create the vault ({exc.strerror or exc})") from None
+        notes = _finish_interrupted_restore(home)
+        if path.exists():
+            raise VaultError(
+                f"{path}: a vault already exists here; nothing was changed"
+                + "".join(f" ({note})" for note in notes)
+            )
+        _refuse_orphaned_sidecars(home, "create a new vault")
+        staged = staging.staging_path(path, "init")
         try:
-            connection = sql.open_keyed(path, passphrase)
-            sql.apply_pragmas(connection)
-            migrate(connection)
-            _ensure_fingerprint_key(connection)
-        except BaseException:
-            _remove_vault_files(path)
-            raise
-        vault = cls(home, connection)
-        vault._open_session()
+            staging.create_private(staged)
+            steps.reached("init.created")
+            connection = sql.open_keyed(staged, passphrase)
+            try:
+                sql.apply_pragmas(connection)
+                steps.reached("init.keyed")
+                migrate(connection)
+                _ensure_fingerprint_key(connection)
+                steps.reached("init.migrated")
+            finally:
+                connection.close()  # the last connection: SQLite checkpoints and drops the WAL
+            staging.sync_file(staged)
+            steps.reached("init.closed")
+            staging.place(staged, path)
+            steps.reached("init.placed")
+        except FileExistsError:
+            raise VaultError(f"{path}: a vault already exists here; nothing was changed") from None
+        except (OSError, sql.DatabaseError) as exc:
+            raise restoring.write_failure(exc, home, "cannot create the vault") from None
+        finally:
+            staging.remove_with_sidecars(staged)
+        vault = cls.unlock(home, passphrase)
+        vault.notes[:0] = notes
         return vault
 
     @classmethod
     def unlock(cls, home: Path, passphrase: str) -> Vault:
         """Open the vault in ``home``: derive the key, read the schema version, migrate.
 
-        Fast path: one key derivation and a page read. After an unclean shutdown the full
-        integrity checks run first.
+        Fast path: one key derivation and a page read. After an unclean shutdown, or when a
+        restore that was interrupted is finished first, the full integrity checks run.
 
         Raises:
             VaultError: there is no vault, or it is from a newer app.
@@ -122,33 +157,68 @@ class Vault:
             VaultDamagedError: checks after an unclean shutdown failed; nothing is changed.
         """
         path = home / VAULT_FILE
+        notes = _finish_interrupted_restore(home) if home.is_dir() else []
+        plan = restoring.pending_plan(home) if home.is_dir() else None
         if not path.is_file():
+            _refuse_orphaned_sidecars(home, "open the vault")
             raise VaultError(f"{home}: no vault here yet (create one with `drc vault init`)")
-        connection = sql.open_keyed(path, passphrase)
+        try:
+            connection = sql.open_keyed(path, passphrase)
+        except WrongPassphraseError as exc:
+            if plan is None:
+                raise
+            raise WrongPassphraseError(
+                f"{exc} (a restore was just finished: the vault now opens with the passphrase "
+                "chosen for the restore)"
+            ) from None
         try:
             check_version(sql.schema_version(connection), str(path))
             sql.apply_pragmas(connection)
             vault = cls(home, connection)
-            stale = vault._stale_sessions()
-            if stale:
+            vault.notes = notes
+            if sql.is_raw_key(passphrase):  # made by an older app that let such keys through
+                vault._raw_key = True
+                vault.notes.append(
+                    "this vault's passphrase has SQLCipher's raw-key form x'...', so it is used "
+                    "as the encryption key without key stretching: change it now with "
+                    "`drc vault passwd`"
+                )
+            stale = stale_sessions(home)
+            if stale or plan is not None:
                 sql.check_integrity(connection, path)
-                vault.checked_after_crash = True
+                vault.checked_after_crash = bool(stale)
                 for marker in stale:
                     marker.unlink(missing_ok=True)
             migrate(connection)
             _ensure_fingerprint_key(connection)
+            if plan is not None:
+                vault.audit.record(AuditEvent.restored)
+                if plan.pid != os.getpid():  # a restore of this process ends it itself
+                    restoring.end(home)
         except BaseException:
             connection.close()
             raise
-        vault._open_session()
+        vault._marker = open_session(home)
         return vault
 
     def close(self) -> None:
-        """Checkpoint the WAL into the main file and close; the session marker goes last."""
+        """Checkpoint the WAL into the main file and close; the session marker goes last.
+
+        A checkpoint that fails for lack of disk space is not an error: every commit is in
+        the WAL, and the next open checkpoints it; it is added to ``notes``.
+        """
         if self._db is None:
             return
         try:
             checkpoint(self._db)
+        except sql.DatabaseError as exc:
+            if not sql.is_disk_full(exc):
+                raise
+            self.notes.append(
+                f"the disk holding {self.home} is full: the last changes are kept in "
+                f"{self.path.name}-wal and will be merged into {self.path.name} when there is "
+                "space again; nothing was lost"
+            )
         finally:
             self._db.close()
             self._db = None
@@ -181,7 +251,8 @@ class Vault:
             size_bytes=sum(_file_size(self.path, suffix) for suffix in ("", *_SIDECARS)),
             schema_version=self.schema_version,
             sqlcipher_version=sql.cipher_version(self._db),
-            cipher=sql.cipher_description(self._db),
+            cipher=sql.cipher_description(self._db)
+            + (" (raw key: the passphrase is not stretched)" if self._raw_key else ""),
             profiles=count("profiles"),
             history_items=count("history_items"),
             outputs=count("outputs"),
@@ -220,49 +291,75 @@ class Vault:
         self._refuse_other_sessions("change the passphrase")
         self.checkpoint()
         self._db.execute(f"PRAGMA rekey = {sql.quote_passphrase(new_passphrase)}")
+        self._raw_key = False
         self.audit.record(AuditEvent.passphrase_changed)
         self.checkpoint()
 
     def backup(self, target: Path, passphrase: str) -> None:
         """Write a verified copy of the vault to ``target``, encrypted with ``passphrase``.
 
-        The vault is checked before, the copy after (by opening it with its passphrase); the
-        copy is written under a temporary name and renamed only when sound.
+        The vault is checked before, the copy after (opened read-only with its passphrase).
+        The copy is written under a staging name of its own next to ``target`` and put in
+        place only when sound; no other file is ever replaced or removed, except marked
+        leftovers of a backup whose process died (``staging``).
 
         Raises:
-            VaultError: ``target`` exists (never overwritten) or cannot be written.
+            VaultError: ``target`` exists (never overwritten) or cannot be written (a full
+                disk is named as such, with ``target``'s folder).
             VaultDamagedError: the vault failed its checks; no backup was written.
         """
         sql.check_new_passphrase(passphrase)
         target = target.absolute()
-        if target.exists():
+        if os.path.lexists(target):
             raise VaultError(f"{target}: file exists; choose a new name for the backup")
-        if target.resolve() == self.path.resolve():
-            raise VaultError(f"{target}: is the vault itself")
+        if not target.parent.is_dir():
+            raise VaultError(f"{target.parent}: no such folder")
+        staging.remove_leftovers(target.parent, "backup")
         self.verify()
-        self.audit.record(AuditEvent.backed_up)
-        partial = target.with_name(target.name + ".partial")
+        staged = staging.staging_path(target, "backup")
+        created = False
         try:
-            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            sql.export_copy(self._db, partial, passphrase, self.schema_version)
-            check = sql.open_keyed(partial, passphrase)
+            staging.create_private(staged)
+            created = True
+            sql.export_copy(self._db, staged, passphrase, self.schema_version)
+            staging.sync_file(staged)
+            steps.reached("backup.exported")
+            check = sql.open_keyed(staged, passphrase, read_only=True)
             try:
                 sql.check_integrity(check, target)
             finally:
                 check.close()
-            os.replace(partial, target)
-        except OSError as exc:
-            raise VaultError(f"{target}: cannot write the backup ({exc.strerror or exc})") from None
+            steps.reached("backup.checked")
+            staging.place(staged, target)
+            steps.reached("backup.placed")
+        except FileExistsError:
+            raise VaultError(f"{target}: file exists; choose a new name for the backup") from None
+        except (OSError, sql.DatabaseError) as exc:
+            failure = restoring.write_failure(exc, target.parent, f"cannot write {target.name}")
+            raise failure from None
         finally:
-            _remove_vault_files(partial)
+            if created:
+                staging.remove_with_sidecars(staged)
+        try:
+            self.audit.record(AuditEvent.backed_up)
+        except sql.DatabaseError as exc:
+            if not sql.is_disk_full(exc):
+                raise
+            self.notes.append(
+                f"the backup is written and checked, but the disk holding {self.home} is full, "
+                "so the audit log could not record it"
+            )
+        steps.reached("backup.done")
 
     @staticmethod
     def restore(home: Path, source: Path, backup_passphrase: str, passphrase: str) -> Path | None:
         """Make the backup ``source`` the vault of ``home``, keyed with ``passphrase``.
 
         The backup is opened read-only and checked; a checked copy is written next to the
-        vault; only then is the current vault (if any) moved aside, never deleted, and the
-        copy renamed into place. Returns where the previous vault was moved (None if none).
+        vault; only then are the current vault's files (``vault.db`` and any ``-wal`` /
+        ``-shm``, even without ``vault.db``) moved aside, never deleted, and the copy put in
+        place. Journaled (``store.restore``): a crash at any step is undone or finished by
+        the next start. Returns where the previous vault was moved (None if there was none).
 
         Raises:
             WrongPassphraseError: ``backup_passphrase`` does not open ``source``.
@@ -270,55 +367,32 @@ class Vault:
             VaultError: the vault is open in another process, or a file cannot be written.
         """
         sql.check_new_passphrase(passphrase)
+        source = source.absolute()
         if not source.is_file():
             raise VaultError(f"{source}: no such backup file")
-        make_private_folder(home)
-        _refuse_live_sessions(home, "restore a backup")
-        path = home / VAULT_FILE
-        incoming = home / (VAULT_FILE + ".restoring")
-        _remove_vault_files(incoming)
-        backup = sql.open_keyed(source.absolute(), backup_passphrase, read_only=True)
         try:
-            version = sql.schema_version(backup)
-            check_version(version, str(source))
-            sql.check_integrity(backup, source)
-            os.close(os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            sql.export_copy(backup, incoming, passphrase, version)
-        except BaseException:
-            _remove_vault_files(incoming)
-            raise
-        finally:
-            backup.close()
-        moved = None
-        if path.exists():
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            moved = home / f"vault.before-restore-{stamp}.db"
-            for suffix in ("", *_SIDECARS):  # the WAL must travel with its database
-                if Path(str(path) + suffix).exists():
-                    os.replace(str(path) + suffix, str(moved) + suffix)
-        os.replace(incoming, path)
-        with Vault.unlock(home, passphrase) as vault:
-            vault.verify()
-            vault.audit.record(AuditEvent.restored)
-        return moved
+            make_private_folder(home)
+        except OSError as exc:
+            raise VaultError(f"{home}: cannot create the folder ({exc.strerror or exc})") from None
+        refuse_live_sessions(home, "restore a backup")
+        _finish_interrupted_restore(home)
+        if restoring.pending_plan(home) is not None:
+            restoring.end(home)  # finished above; the vault it installed is moved aside now
+        if (home / VAULT_FILE).exists() and os.path.samefile(source, home / VAULT_FILE):
+            raise VaultError(f"{source}: is the vault itself")
+        plan = restoring.copy_backup(home, source, backup_passphrase, passphrase)
+        restoring.move_files(home, plan)
+        Vault.unlock(home, passphrase).close()  # the full checks, and the audit entry
+        steps.reached("restore.checked")
+        restoring.end(home)
+        steps.reached("restore.done")
+        moved = restoring.aside_files(home, plan)
+        return moved[0].with_name(plan.aside) if moved else None
 
     # ------------------------------------------------------------------ sessions
 
-    def _open_session(self) -> None:
-        folder = self.home / SESSIONS_FOLDER
-        make_private_folder(folder)
-        self._marker = folder / str(os.getpid())
-        self._marker.touch()
-
-    def _stale_sessions(self) -> list[Path]:
-        return [m for m in _session_markers(self.home) if not _process_alive(int(m.name))]
-
     def _refuse_other_sessions(self, action: str) -> None:
-        others = [m for m in _session_markers(self.home) if m != self._marker]
-        if any(_process_alive(int(m.name)) for m in others):
-            raise VaultError(
-                f"cannot {action} while another DRC Desktop process has the vault open"
-            )
+        refuse_live_sessions(self.home, action, own=self._marker)
 
 
 @contextmanager
@@ -364,41 +438,6 @@ def _ensure_fingerprint_key(connection: sql.Connection) -> None:
         )
 
 
-def _session_markers(home: Path) -> list[Path]:
-    folder = home / SESSIONS_FOLDER
-    if not folder.is_dir():
-        return []
-    return [marker for marker in folder.iterdir() if marker.name.isdigit()]
-
-
-def _refuse_live_sessions(home: Path, action: str) -> None:
-    if any(_process_alive(int(m.name)) for m in _session_markers(home)):
-        raise VaultError(f"cannot {action} while a DRC Desktop process has the vault open")
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _file_size(path: Path, suffix: str) -> int:
     try:
         return os.stat(str(path) + suffix).st_size
@@ -406,6 +445,38 @@ def _file_size(path: Path, suffix: str) -> int:
         return 0
 
 
-def _remove_vault_files(path: Path) -> None:
-    for suffix in ("", *_SIDECARS):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+def _finish_interrupted_restore(home: Path) -> list[str]:
+    """Undo (before its journal) or finish (after) a restore whose process died; the notes
+    to show. The journal itself is ended by the unlock that checks the installed copy."""
+    notes = []
+    removed = restoring.remove_unfinished_copies(home)
+    if removed:
+        notes.append(
+            "an interrupted restore or init was undone: its unfinished copy was removed "
+            f"({', '.join(p.name for p in removed)}); the vault is as it was before"
+        )
+    plan = restoring.pending_plan(home)
+    if plan is None or plan.pid == os.getpid():  # none, or this process's own restore
+        return notes
+    if plan.running:
+        raise VaultError(
+            f"{home}: a restore is in progress (process {plan.pid}); try again when it is done"
+        )
+    restoring.move_files(home, plan)
+    aside = restoring.aside_files(home, plan)
+    kept = f"; the previous vault is kept at {aside[0].with_name(plan.aside)}" if aside else ""
+    notes.append(f"an interrupted restore was finished: the backup is now the vault{kept}")
+    return notes
+
+
+def _refuse_orphaned_sidecars(home: Path, action: str) -> None:
+    """A ``vault.db-wal`` without its ``vault.db`` holds commits: never start over it."""
+    path = home / VAULT_FILE
+    orphans = [Path(str(path) + s) for s in _SIDECARS if os.path.lexists(str(path) + s)]
+    if orphans and not path.exists():
+        names = ", ".join(p.name for p in orphans)
+        raise VaultError(
+            f"{home}: {names} is here but vault.db is missing, so the commits it holds belong "
+            f"to a vault that was moved or deleted. Cannot {action}: put vault.db back (from "
+            f"wherever it was moved), or move {names} away too; nothing was changed"
+        )

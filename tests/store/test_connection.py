@@ -50,7 +50,7 @@ def test_quoting_doubles_single_quotes():
 )
 def test_unusable_passphrases_are_refused(passphrase, message):
     with pytest.raises(InputError, match=message):
-        quote_passphrase(passphrase)
+        check_new_passphrase(passphrase)
 
 
 def test_new_passphrase_needs_minimum_length(tmp_path):

@@ -88,4 +88,4 @@ def test_backup_of_a_damaged_vault_is_refused(home, tmp_path):
     with Vault.unlock(home, PASSPHRASE) as vault, pytest.raises(VaultDamagedError):
         vault.backup(tmp_path / "backup.drc", "backup passphrase")
     assert not (tmp_path / "backup.drc").exists()
-    assert not (tmp_path / "backup.drc.partial").exists()
+    assert [p.name for p in tmp_path.iterdir()] == [home.name]  # no staged copy left

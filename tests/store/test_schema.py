@@ -55,7 +55,7 @@ def test_vault_of_every_earlier_version_migrates_without_losing_rows(tmp_path, s
         "style": vectors.style.astype("<f4").tobytes(),
         "semantics": vectors.semantics.astype("<f4").tobytes(),
     }
-    connection = sql.open_keyed(path, PASSPHRASE)
+    connection = sql.open_keyed(path, PASSPHRASE, create=True)
     sql.apply_pragmas(connection)
     migrate(connection, target=start)
     for version in range(1, start + 1):
@@ -84,7 +84,7 @@ def test_vault_of_every_earlier_version_migrates_without_losing_rows(tmp_path, s
 
 def test_interrupted_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     path = tmp_path / VAULT_FILE
-    connection = sql.open_keyed(path, PASSPHRASE)
+    connection = sql.open_keyed(path, PASSPHRASE, create=True)
     sql.apply_pragmas(connection)
     migrate(connection, target=1)
     broken = (*MIGRATIONS[:1], MIGRATIONS[1] + "\nCREATE TABLE profiles (x);\n")
