@@ -106,9 +106,9 @@ DEMO_PASSPHRASE = "demo vault passphrase"
 
 def run(out: Path, users: int = 4, references: int = 3, n: int = 4, seed: int = 0) -> Path:
     from drc_desktop.core.requests import GenerationRequest
-    from drc_desktop.ml.composer import generate_for_profile, load_model
+    from drc_desktop.services.generation import generate_for_profile, load_model
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.intake import ImportStatus, import_files
+    from drc_desktop.services.intake import ImportStatus, import_files
     from drc_desktop.store.exports import export_outputs
     from drc_desktop.store.vault import Vault
 

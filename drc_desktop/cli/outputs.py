@@ -89,7 +89,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.out is not None:
         make_folder(args.out)
     from drc_desktop.ml.backends import load_generator
-    from drc_desktop.ml.composer import check_request, generate_for_profile
+    from drc_desktop.services.generation import check_request, generate_for_profile
     from drc_desktop.ml.devices import resolve_device
 
     with unlocked_vault() as vault:
@@ -175,7 +175,7 @@ def _cmd_outputs_delete(args: argparse.Namespace) -> int:
 def _cmd_outputs_add_to_history(args: argparse.Namespace) -> int:
     from drc_desktop.ml.backends import load_describer
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.intake import add_outputs_to_history
+    from drc_desktop.services.intake import add_outputs_to_history
 
     with unlocked_vault() as vault:
         outputs = [vault.outputs.get(output_id) for output_id in args.ids]

@@ -122,7 +122,7 @@ def _cmd_profile_delete(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from drc_desktop.ml.backends import load_describer
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.intake import ImportStatus, import_files
+    from drc_desktop.services.intake import ImportStatus, import_files
 
     with unlocked_vault() as vault:
         profile = vault.profiles.get(args.name)

@@ -266,7 +266,7 @@ def _cmd_train_builtin(args: argparse.Namespace) -> int:
 def _cmd_train_profile_adapter(args: argparse.Namespace) -> int:
     from drc_desktop.cli.vault import unlocked_vault
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.diffusers_backend.training import train_for_profile
+    from drc_desktop.services.adapters import train_for_profile
 
     with unlocked_vault() as vault:
         report = train_for_profile(

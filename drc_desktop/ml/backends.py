@@ -38,7 +38,7 @@ def check_profile_model(vault: Vault, name: str) -> None:
 
 def load_describer(vault: Vault, name: str, device: str = "cpu") -> Describer:
     if name == BUILTIN_MODEL:
-        from drc_desktop.ml.composer import load_model
+        from drc_desktop.services.generation import load_model
 
         return load_model(BUILTIN_MODEL, device)
     from drc_desktop.ml.diffusers_backend.pipeline import load_encoder
@@ -50,7 +50,7 @@ def load_generator(vault: Vault, name: str, device: str = "cpu", **options: bool
     """The built-in ``MiniModel`` or a loaded ``SdBackend`` (``options``: ``cpu_offload``,
     ``vae_tiling``; files are checked against their manifests first)."""
     if name == BUILTIN_MODEL:
-        from drc_desktop.ml.composer import load_model
+        from drc_desktop.services.generation import load_model
 
         return load_model(BUILTIN_MODEL, device)
     from drc_desktop.ml.diffusers_backend.pipeline import LoadOptions, SdBackend
