@@ -177,8 +177,8 @@ def child_import(count: int, images: Path, workdir: Path) -> None:
     """Runs in a fresh process: import ``count`` images into a new vault, print one JSON line."""
     import torch
 
-    from drc_desktop.ml.composer import load_model
-    from drc_desktop.ml.intake import ImportStatus, import_files
+    from drc_desktop.services.generation import load_model
+    from drc_desktop.services.intake import ImportStatus, import_files
 
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)

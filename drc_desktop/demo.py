@@ -106,20 +106,20 @@ DEMO_PASSPHRASE = "demo vault passphrase"
 
 def run(out: Path, users: int = 4, references: int = 3, n: int = 4, seed: int = 0) -> Path:
     from drc_desktop.core.requests import GenerationRequest
-    from drc_desktop.ml.composer import generate_for_profile, load_model
-    from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.intake import ImportStatus, import_files
+    from drc_desktop.services.generation import generate_for_profile
+    from drc_desktop.services.intake import ImportStatus, import_files
+    from drc_desktop.services.models import load_generator
     from drc_desktop.store.exports import export_outputs
     from drc_desktop.store.vault import Vault
 
     started = time.perf_counter()
-    model = load_model("drc-mini", resolve_device("auto"))
     home = out / "vault"
     if home.exists():  # the demo's own vault from an earlier run: demo data only
         shutil.rmtree(home)
     rows = []
     with Vault.create(home, DEMO_PASSPHRASE) as vault:
         print(f"vault: {vault.path.resolve()} (passphrase: {DEMO_PASSPHRASE!r})")
+        model = load_generator(vault, "drc-mini", "auto")
         for u, (history, refs) in enumerate(demo_users(users, references)):
             originals = out / "originals" / f"user{u}"
             originals.mkdir(parents=True, exist_ok=True)

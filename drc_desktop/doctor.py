@@ -165,7 +165,7 @@ def check_data_folder(home: Path) -> Check:
 
 
 def check_vault_and_models(home: Path) -> tuple[Check, list[Check]]:
-    from drc_desktop.ml.model_registry import check_files
+    from drc_desktop.services.models import check_files
     from drc_desktop.store.location import VAULT_FILE
     from drc_desktop.store.vault import Vault
 

@@ -12,7 +12,7 @@ import pytest
 
 from drc_desktop import cli, doctor
 from drc_desktop.doctor import Status
-from drc_desktop.ml.model_registry import register
+from drc_desktop.services.models import register
 from drc_desktop.store.vault import Vault
 
 PASSPHRASE = "doctor passphrase"

@@ -16,11 +16,24 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO_ROOT / "drc_desktop"
 
-QT_FREE_LAYERS = {"core", "ml", "store", "cli", "doctor", "demo"}
+QT_FREE_LAYERS = {"core", "ml", "store", "services", "cli", "doctor", "demo"}
 QTCORE_ONLY_LAYERS = {"engine", "model"}
 ML_LIBRARIES = {"torch", "diffusers", "transformers"}
 # core/ is pure: importing a sibling layer would drag in torch, Qt or SQL.
-LAYERS_ABOVE_CORE = {"ml", "store", "engine", "model", "ui", "cli", "app"}
+LAYERS_ABOVE_CORE = {"ml", "store", "services", "engine", "model", "ui", "cli", "app"}
+# The drc_desktop layers each layer may import (besides itself); layers not named here may
+# import any, within the rules below.
+ALLOWED_SIBLINGS = {
+    "core": set(),
+    "ml": {"core"},  # torch code never reaches the vault
+    "store": {"core"},  # SQLCipher code never reaches torch
+    "services": {"core", "ml", "store"},
+    "engine": {"core"},
+}
+# services/ is the only layer that joins the vault and the models (issue 11 §1): no module
+# elsewhere imports both, and the GUI's layers reach the models only through services/.
+JOINED = {"ml", "store"}
+NO_ML_LAYERS = {"engine", "model", "ui"}
 
 
 def layer_of(relative_path: Path) -> str:
@@ -60,19 +73,36 @@ def explain_violation(layer: str, module: str) -> str | None:
         return "only store/ may import sqlcipher3"
     if layer == "core" and parts[0] in ML_LIBRARIES:
         return "core/ must not import ML libraries"
-    sibling = parts[1] if parts[0] == "drc_desktop" and len(parts) > 1 else ""
+    sibling = sibling_layer(module)
     if layer == "core" and sibling in LAYERS_ABOVE_CORE:
         return f"core/ must not import drc_desktop.{sibling}"
+    allowed = ALLOWED_SIBLINGS.get(layer)
+    if sibling and sibling != layer and allowed is not None and sibling not in allowed:
+        names = ", ".join(f"{name}/" for name in sorted(allowed))
+        return f"{layer}/ may import only {names or 'nothing of drc_desktop'}"
+    if sibling == "ml" and layer in NO_ML_LAYERS:
+        return f"{layer}/ reaches the models through services/ only"
     return None
+
+
+def sibling_layer(module: str) -> str:
+    """``drc_desktop.store.vault`` -> ``store``; "" for modules outside the package."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "drc_desktop" and len(parts) > 1 else ""
 
 
 def find_violations(source: str, relative_path: Path) -> list[str]:
     layer = layer_of(relative_path)
+    where = f"drc_desktop/{relative_path.as_posix()}"
     violations = []
-    for line, module in imported_modules(source, relative_path):
+    imports = imported_modules(source, relative_path)
+    for line, module in imports:
         reason = explain_violation(layer, module)
         if reason:
-            violations.append(f"drc_desktop/{relative_path.as_posix()}:{line}: {module}: {reason}")
+            violations.append(f"{where}:{line}: {module}: {reason}")
+    joined = {sibling_layer(module) for _, module in imports} & JOINED
+    if layer != "services" and joined == JOINED:
+        violations.append(f"{where}: imports both ml/ and store/: only services/ joins them")
     return violations
 
 
@@ -83,6 +113,7 @@ def package_modules() -> list[Path]:
 def test_package_follows_layer_rules():
     modules = package_modules()
     assert Path("core/stickers.py") in modules  # the scan really looks at the package
+    assert any(path.parts[0] == "services" for path in modules)
     violations = []
     for relative_path in modules:
         source = (PACKAGE_DIR / relative_path).read_text(encoding="utf-8")
@@ -103,6 +134,21 @@ def test_package_follows_layer_rules():
         ("model/composer.py", "from PySide6 import QtWidgets\n"),
         ("cli.py", "from PySide6.QtCore import QCoreApplication\n"),
         ("app.py", "from PySide6.QtWidgets import QApplication\n"),
+        ("ml/backends.py", "from drc_desktop.store.vault import Vault\n"),
+        ("ml/sd/pipeline.py", "def f():\n    from ...store import records\n"),
+        ("ml/fusion.py", "from drc_desktop.services import generation\n"),
+        ("store/vault.py", "from drc_desktop.ml.weights import sha256_of\n"),
+        ("store/outputs.py", "from ..services.generation import GenerationStep\n"),
+        ("services/generation.py", "from PySide6.QtCore import QObject\n"),
+        ("services/generation.py", "from drc_desktop.model.session import SessionModel\n"),
+        ("engine/worker.py", "from drc_desktop.store.vault import Vault\n"),
+        ("model/library.py", "def f():\n    from drc_desktop.ml.drc_mini import MiniModel\n"),
+        ("ui/compose_tab.py", "from drc_desktop.ml import backends\n"),
+        (
+            "cli/outputs.py",
+            "from drc_desktop.ml import backends\nfrom drc_desktop.store import exports\n",
+        ),
+        ("demo.py", "import drc_desktop.ml.devices\nimport drc_desktop.store.vault\n"),
     ],
 )
 def test_checker_reports_forbidden_import(path, source):
@@ -118,6 +164,19 @@ def test_checker_reports_forbidden_import(path, source):
         ("engine/worker.py", "from PySide6.QtCore import QObject, Signal\n"),
         ("model/composer.py", "from PySide6 import QtCore\n"),
         ("ui/main_window.py", "from PySide6.QtWidgets import QMainWindow\nimport PySide6.QtGui\n"),
+        ("ml/backends.py", "from drc_desktop.core.registrations import RegisteredModel\n"),
+        ("store/records.py", "from ..core.requests import GenerationRequest\n"),
+        (
+            "services/generation.py",
+            "import torch\nfrom drc_desktop.ml import backends\n"
+            "from drc_desktop.store import vault\n",
+        ),
+        ("cli/standalone.py", "from drc_desktop.ml.devices import resolve_device\n"),
+        (
+            "cli/outputs.py",
+            "from drc_desktop.services import generation\nfrom ..store import exports\n",
+        ),
+        ("model/library.py", "from drc_desktop.services.generation import style_preview\n"),
     ],
 )
 def test_checker_allows_permitted_import(path, source):

@@ -42,7 +42,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.model_registry import register
+    from drc_desktop.services.models import register
 
     with unlocked_vault() as vault:
         model = register(
@@ -82,7 +82,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.model_registry import check_files
+    from drc_desktop.services.models import check_files
 
     failed = 0
     with unlocked_vault() as vault:

@@ -88,9 +88,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     reference = read_image(args.reference)
     if args.out is not None:
         make_folder(args.out)
-    from drc_desktop.ml.backends import load_generator
-    from drc_desktop.ml.composer import check_request, generate_for_profile
-    from drc_desktop.ml.devices import resolve_device
+    from drc_desktop.services.generation import check_request, generate_for_profile
+    from drc_desktop.services.models import load_generator
 
     with unlocked_vault() as vault:
         profile = vault.profiles.get(args.profile)
@@ -113,7 +112,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             if any(options.values()):
                 raise InputError("--cpu-offload and --vae-tiling apply to Stable Diffusion models")
             options = {}
-        model = load_generator(vault, profile.model, str(resolve_device(args.device)), **options)
+        model = load_generator(vault, profile.model, args.device, **options)
         check_request(model, request)
         output_ids: list[int] = []
         for _, _, ids in generate_for_profile(vault, model, request, reference):
@@ -173,16 +172,15 @@ def _cmd_outputs_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_outputs_add_to_history(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.backends import load_describer
-    from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.intake import add_outputs_to_history
+    from drc_desktop.services.intake import add_outputs_to_history
+    from drc_desktop.services.models import load_describer
 
     with unlocked_vault() as vault:
         outputs = [vault.outputs.get(output_id) for output_id in args.ids]
         models = {vault.profiles.get_by_id(o.profile_id).model for o in outputs}
         if len(models) > 1:
             raise InputError("these outputs belong to profiles of different models; add them apart")
-        model = load_describer(vault, models.pop(), str(resolve_device(args.device)))
+        model = load_describer(vault, models.pop(), args.device)
         added = add_outputs_to_history(vault, model, args.ids)
     for item_id in added:
         print(item_id)

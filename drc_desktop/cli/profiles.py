@@ -68,7 +68,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_profile_create(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.backends import check_profile_model
+    from drc_desktop.services.models import check_profile_model
 
     with unlocked_vault() as vault:
         check_profile_model(vault, args.model)
@@ -120,13 +120,12 @@ def _cmd_profile_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from drc_desktop.ml.backends import load_describer
-    from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.intake import ImportStatus, import_files
+    from drc_desktop.services.intake import ImportStatus, import_files
+    from drc_desktop.services.models import load_describer
 
     with unlocked_vault() as vault:
         profile = vault.profiles.get(args.name)
-        model = load_describer(vault, profile.model, str(resolve_device(args.device)))
+        model = load_describer(vault, profile.model, args.device)
         counts: Counter[ImportStatus] = Counter()
         for result in import_files(vault, model, profile.id, args.paths):
             counts[result.status] += 1

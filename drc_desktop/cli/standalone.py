@@ -278,14 +278,12 @@ def _cmd_train_builtin(args: argparse.Namespace) -> int:
 
 def _cmd_train_profile_adapter(args: argparse.Namespace) -> int:
     from drc_desktop.cli.vault import unlocked_vault
-    from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.diffusers_backend.training import train_for_profile
+    from drc_desktop.services.adapters import train_for_profile
 
     with unlocked_vault() as vault:
         report = train_for_profile(
-            vault, args.name, device=str(resolve_device(args.device)), steps=args.steps,
-            seed=args.seed,
-        )  # fmt: skip
+            vault, args.name, device=args.device, steps=args.steps, seed=args.seed
+        )
     print(
         f"trained {args.name!r}: {report['items']} images, {report['steps']} steps, loss "
         f"{report['first_loss']} -> {report['final_loss']} in {report['seconds']} s"

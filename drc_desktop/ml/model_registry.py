@@ -1,10 +1,11 @@
-"""Registering, linking and verifying bring-your-own models (``drc models ...``).
+"""Describing, linking and verifying bring-your-own models (``drc models ...``).
 
-A registration records what ``model_formats.detect`` found and the SHA-256 of every file, in
-the vault. Before a model is loaded its files are hashed again (:func:`check_files`): a
-changed file is refused with its name. A pipeline is linked to an IP-Adapter of its
-architecture and to the image encoder whose output the adapter reads, matched by embedding
-sizes, never by folder position.
+A registration records what ``model_formats.detect`` found and the SHA-256 of every file
+(:func:`describe_model`); ``services.models`` keeps it in the vault. Before a model is loaded
+its files are hashed again (:func:`check_files`): a changed file is refused with its name. A
+pipeline is linked to an IP-Adapter of its architecture and to the image encoder whose output
+the adapter reads, matched by embedding sizes, never by folder position. The vault is reached
+through :class:`ModelLookup` only (``ml/`` does not import ``store/``).
 """
 
 from __future__ import annotations
@@ -13,23 +14,29 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from drc_desktop.core.errors import InputError, ModelError
-from drc_desktop.core.requests import BUILTIN_MODEL
+from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.ml.model_formats import (
     PIPELINE_KINDS,
     ModelKind,
     adapter_fits_encoder,
     detect,
 )
-from drc_desktop.store.records import RegisteredModel
-from drc_desktop.store.repositories import now
-from drc_desktop.store.vault import Vault
 
 HashProgress = Callable[[str, int, int], None]
 """Called as ``progress(file, done_bytes, total_bytes)`` while hashing."""
 
 CHUNK = 4 << 20
+
+
+class ModelLookup(Protocol):
+    """The registered models, as the vault's ``models`` repository gives them."""
+
+    def get(self, name: str) -> RegisteredModel: ...
+
+    def list(self) -> list[RegisteredModel]: ...
 
 
 def hash_files(root: Path, files: tuple[str, ...] | list[str], progress: HashProgress | None):
@@ -53,55 +60,76 @@ def hash_files(root: Path, files: tuple[str, ...] | list[str], progress: HashPro
     return manifest
 
 
-def register(
-    vault: Vault,
-    path: Path,
-    *,
-    name: str | None = None,
-    ip_adapter: str | None = None,
-    image_encoder: str | None = None,
-    progress: HashProgress | None = None,
+def describe_model(
+    path: Path, name: str | None, added_at: str, progress: HashProgress | None = None
 ) -> RegisteredModel:
-    """Detect, check and hash ``path``, then record it (with its links) in the vault.
+    """What a registration records of ``path``: its kind, architecture, details and the
+    SHA-256 of every file (links are added by :func:`link`).
 
     Raises:
         ModelError: the file or folder is not an accepted model (see ``model_formats``).
-        InputError: the name is taken, or a named link is of the wrong kind or size.
+        InputError: the name is empty.
     """
     detected = detect(path)
     name = (name or (path.stem if path.is_file() else path.name)).strip()
-    if not name or name == BUILTIN_MODEL:
+    if not name:
         raise InputError(f"--name: {name!r} cannot name a model; choose another name")
     manifest = hash_files(detected.root, detected.files, progress)
-    model = RegisteredModel(
+    return RegisteredModel(
         name=name,
         kind=detected.kind.value,
         architecture=detected.architecture,
         path=str(detected.root),
         manifest=manifest,
         details=detected.details,
-        added_at=now(),
+        added_at=added_at,
     )
-    if detected.kind in PIPELINE_KINDS:
-        model = _link(vault, model, ip_adapter, image_encoder)
-    elif ip_adapter or image_encoder:
+
+
+def link(
+    models: ModelLookup,
+    model: RegisteredModel,
+    ip_adapter: str | None = None,
+    image_encoder: str | None = None,
+) -> RegisteredModel:
+    """``model`` with its IP-Adapter and image encoder: the named ones (checked), else the
+    only registered one that fits. Only pipelines take links.
+
+    Raises:
+        InputError: a named link is of the wrong kind or size, or links were named for a
+            model that is not a pipeline.
+    """
+    if model.kind in PIPELINE_KINDS:
+        return _link(models, model, ip_adapter, image_encoder)
+    if ip_adapter or image_encoder:
         raise InputError("--ip-adapter and --image-encoder link a Stable Diffusion model only")
-    added = vault.models.add(model)
-    if detected.kind in (ModelKind.ip_adapter, ModelKind.image_encoder):
-        _link_waiting_pipelines(vault)
-    return added
+    return model
+
+
+def links_now_possible(models: ModelLookup) -> list[RegisteredModel]:
+    """Pipelines registered before their adapter or encoder, with the links now possible
+    (only those whose links change)."""
+    changed = []
+    for model in models.list():
+        if model.kind in PIPELINE_KINDS and (
+            model.ip_adapter is None or model.image_encoder is None
+        ):
+            linked = _link(models, model, model.ip_adapter, model.image_encoder)
+            if (linked.ip_adapter, linked.image_encoder) != (model.ip_adapter, model.image_encoder):
+                changed.append(linked)
+    return changed
 
 
 def _link(
-    vault: Vault, model: RegisteredModel, ip_adapter: str | None, image_encoder: str | None
+    models: ModelLookup, model: RegisteredModel, ip_adapter: str | None, image_encoder: str | None
 ) -> RegisteredModel:
     adapters = [
         m
-        for m in vault.models.list()
+        for m in models.list()
         if m.kind == ModelKind.ip_adapter and m.architecture == model.architecture
     ]
     if ip_adapter is not None:
-        adapter = vault.models.get(ip_adapter)
+        adapter = models.get(ip_adapter)
         if adapter.kind != ModelKind.ip_adapter or adapter.architecture != model.architecture:
             raise InputError(
                 f"--ip-adapter: {ip_adapter!r} is not an IP-Adapter for {model.architecture}"
@@ -110,7 +138,7 @@ def _link(
         adapter = adapters[0] if len(adapters) == 1 else None
     encoder = None
     if image_encoder is not None:
-        encoder = vault.models.get(image_encoder)
+        encoder = models.get(image_encoder)
         if encoder.kind != ModelKind.image_encoder:
             raise InputError(f"--image-encoder: {image_encoder!r} is not a CLIP image encoder")
         if adapter is not None and not adapter_fits_encoder(adapter.details, encoder.details):
@@ -119,7 +147,7 @@ def _link(
                 f"the IP-Adapter {adapter.name!r} reads"
             )
     elif adapter is not None:
-        encoder = _encoder_for(vault, adapter)
+        encoder = _encoder_for(models, adapter)
     return replace(
         model,
         ip_adapter=adapter.name if adapter else None,
@@ -127,24 +155,13 @@ def _link(
     )
 
 
-def _encoder_for(vault: Vault, adapter: RegisteredModel) -> RegisteredModel | None:
+def _encoder_for(models: ModelLookup, adapter: RegisteredModel) -> RegisteredModel | None:
     fitting = [
         m
-        for m in vault.models.list()
+        for m in models.list()
         if m.kind == ModelKind.image_encoder and adapter_fits_encoder(adapter.details, m.details)
     ]
     return fitting[0] if len(fitting) == 1 else None
-
-
-def _link_waiting_pipelines(vault: Vault) -> None:
-    """Give pipelines registered before their adapter or encoder the links now possible."""
-    for model in vault.models.list():
-        if model.kind in PIPELINE_KINDS and (
-            model.ip_adapter is None or model.image_encoder is None
-        ):
-            linked = _link(vault, model, model.ip_adapter, model.image_encoder)
-            if (linked.ip_adapter, linked.image_encoder) != (model.ip_adapter, model.image_encoder):
-                vault.models.set_links(model.name, linked.ip_adapter, linked.image_encoder)
 
 
 def check_files(model: RegisteredModel, progress: HashProgress | None = None) -> None:
@@ -168,7 +185,7 @@ def check_files(model: RegisteredModel, progress: HashProgress | None = None) ->
         )
 
 
-def ready_for_generation(vault: Vault, model: RegisteredModel) -> tuple:
+def ready_for_generation(models: ModelLookup, model: RegisteredModel) -> tuple:
     """The pipeline's linked IP-Adapter and image encoder, checked to fit each other.
 
     Raises:
@@ -181,8 +198,8 @@ def ready_for_generation(vault: Vault, model: RegisteredModel) -> tuple:
             f"model {model.name!r} needs an IP-Adapter and a CLIP image encoder: register them "
             "with `drc models add PATH` (they are linked when they fit)"
         )
-    adapter = vault.models.get(model.ip_adapter)
-    encoder = vault.models.get(model.image_encoder)
+    adapter = models.get(model.ip_adapter)
+    encoder = models.get(model.image_encoder)
     if not adapter_fits_encoder(adapter.details, encoder.details):
         raise ModelError(f"IP-Adapter {adapter.name!r} does not read {encoder.name!r}'s embeddings")
     return adapter, encoder

@@ -33,7 +33,7 @@ class ImportModel(QObject):
 
         def work(should_stop):
             from drc_desktop.core.scan import scan_paths
-            from drc_desktop.ml.intake import import_files
+            from drc_desktop.services.intake import import_files
 
             profile = session.vault.profiles.get(profile_name)
             model = session.describer(profile.model)
@@ -110,7 +110,7 @@ class ComposerModel(QObject):
 
         def work(should_stop):
             from drc_desktop.core.images import read_image
-            from drc_desktop.ml.composer import generate_for_profile
+            from drc_desktop.services.generation import generate_for_profile
 
             profile = session.vault.profiles.get(profile_name)
             reference = read_image(settings.reference)
@@ -171,7 +171,7 @@ class ComposerModel(QObject):
         session = self.session
 
         def work(should_stop):
-            from drc_desktop.ml.intake import add_outputs_to_history
+            from drc_desktop.services.intake import add_outputs_to_history
 
             model = session.describer(profile_model)
             return add_outputs_to_history(session.vault, model, output_ids)

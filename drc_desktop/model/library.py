@@ -9,7 +9,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from drc_desktop.core.progress import Progress
-from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.model.session import SessionModel
 
 PREVIEW_IMAGES = 4
@@ -82,35 +81,18 @@ class ProfileModel(QObject):
         session = self.session
 
         def work(should_stop):
-            import torch
-            from PIL import Image
-
             from drc_desktop.core.images import encode_png
-            from drc_desktop.ml.drc_mini import MiniModel
+            from drc_desktop.services.generation import style_preview
 
             profile = session.vault.profiles.get(profile_name)
             model = session.generator(profile.model)
-            neutral = Image.new("RGB", (64, 64), (128, 128, 128))  # ignored at strength 0
             images: list = []
-            if isinstance(model, MiniModel):
-                _, features = session.vault.history.features(profile.id)
-                if features is None:
-                    return []
-                for step, total, result in model.generate_from_features(
-                    torch.from_numpy(features), neutral, n=PREVIEW_IMAGES, seed=0,
-                    semantic_strength=0.0, should_stop=should_stop,
-                ):  # fmt: skip
-                    if result is None:
-                        yield Progress(step, total, "style preview")
-                    else:
-                        images = result
-            else:
-                history = [item.vectors for item in session.vault.history.list(profile.id)]
-                request = GenerationRequest(
-                    profile_id=profile.id, model=profile.model, method="training-free",
-                    n=PREVIEW_IMAGES, semantic_strength=0.0,
-                )  # fmt: skip
-                images = model.generate(history, neutral, request, should_stop=should_stop) or []
+            for step in style_preview(session.vault, model, profile.id, PREVIEW_IMAGES,
+                                      should_stop=should_stop):  # fmt: skip
+                if step.images is None:
+                    yield Progress(step.step, step.total, "style preview")
+                else:
+                    images = step.images
             return [encode_png(image.resize((128, 128))) for image in images]
 
         session.run("style preview", work, self.preview_changed.emit)

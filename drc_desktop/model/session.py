@@ -166,21 +166,17 @@ class SessionModel(QObject):
         """The model's image encoder for import, loaded once per session."""
         key = f"describe:{name}"
         if key not in self._models:
-            from drc_desktop.ml.backends import load_describer
-            from drc_desktop.ml.devices import resolve_device
+            from drc_desktop.services.models import load_describer
 
-            device = str(resolve_device(self.device_name))
-            self._models[key] = load_describer(self.vault, name, device)
+            self._models[key] = load_describer(self.vault, name, self.device_name)
         return self._models[key]
 
     def generator(self, name: str):
         key = f"generate:{name}"
         if key not in self._models:
-            from drc_desktop.ml.backends import load_generator
-            from drc_desktop.ml.devices import resolve_device
+            from drc_desktop.services.models import load_generator
 
-            device = str(resolve_device(self.device_name))
-            self._models[key] = load_generator(self.vault, name, device)
+            self._models[key] = load_generator(self.vault, name, self.device_name)
         return self._models[key]
 
     # ------------------------------------------------------------------ vault changes
@@ -226,7 +222,7 @@ class SessionModel(QObject):
         """``drc models add`` from the GUI, with hashing progress."""
 
         def work(should_stop):
-            from drc_desktop.ml.model_registry import register
+            from drc_desktop.services.models import register
 
             def progress(name: str, done: int, total: int) -> None:
                 self.progress.emit(done // 2**20, max(total // 2**20, 1), f"hashing {name}")

@@ -1,12 +1,22 @@
-"""The rows of the vault as dataclasses (what ``repositories`` returns)."""
+"""The rows of the vault as dataclasses (what ``repositories`` returns).
+
+``RegisteredModel`` lives in ``core.registrations`` (``ml/`` reads it too) and is re-exported
+here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
+from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
+
+__all__ = [
+    "AuditEntry", "AuditEvent", "HistoryItem", "Output", "Profile", "RegisteredModel",
+    "StoredProfileAdapter",
+]  # fmt: skip
 
 
 class AuditEvent(StrEnum):
@@ -72,27 +82,6 @@ class AuditEntry:
     event: AuditEvent
     profile_id: int | None
     item_count: int
-
-
-@dataclass(frozen=True)
-class RegisteredModel:
-    """A model file or folder the user registered (``drc models add``).
-
-    ``kind`` is one of ``ModelKind``'s values; ``manifest`` maps each file (relative to
-    ``path`` for folders, the file name for single files) to its SHA-256; ``details`` holds
-    what detection found (variant, embedding sizes...). ``ip_adapter`` and ``image_encoder``
-    name the models linked to a pipeline.
-    """
-
-    name: str
-    kind: str
-    architecture: str | None
-    path: str
-    manifest: dict[str, str]
-    details: dict
-    added_at: str
-    ip_adapter: str | None = None
-    image_encoder: str | None = None
 
 
 @dataclass(frozen=True)

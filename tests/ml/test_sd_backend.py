@@ -13,7 +13,7 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.ml.diffusers_backend import ip_adapter
 from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
-from drc_desktop.ml.model_registry import check_files, register
+from drc_desktop.services.models import check_files, register
 from drc_desktop.store.vault import Vault
 
 PASSPHRASE = "sd backend passphrase"
@@ -40,7 +40,7 @@ def backends(tiny_sd_models, tmp_path_factory):
         for architecture in ("sd15", "sdxl"):
             register(vault, tiny_sd_models[f"ip-{architecture}"], name=f"ip-{architecture}")
             model = register(vault, tiny_sd_models[architecture], name=architecture)
-            loaded[architecture] = SdBackend.load(vault, model)
+            loaded[architecture] = SdBackend.load(vault.models, model)
     return loaded
 
 
@@ -79,7 +79,7 @@ def test_a_changed_file_is_refused_at_load(vault, tiny_sd_models, tmp_path):
     with pytest.raises(ModelError, match=r"vae/diffusion_pytorch_model.safetensors changed"):
         check_files(model)
     with pytest.raises(ModelError, match="changed since it was registered"):
-        SdBackend.load(vault, model)
+        SdBackend.load(vault.models, model)
 
 
 def test_remove_is_refused_while_used_or_linked(vault, tiny_sd_models):
@@ -234,7 +234,7 @@ def test_plus_adapter_generates_with_both_compositions(tiny_sd_models, vault):
     register(vault, tiny_sd_models["plus-sd15"], name="plus")
     model = register(vault, tiny_sd_models["sd15"], name="sd15", ip_adapter="plus",
                      image_encoder="encoder")  # fmt: skip
-    backend = SdBackend.load(vault, model)
+    backend = SdBackend.load(vault.models, model)
     assert backend.variant == "plus"
     history = backend.describe(images(3))
     request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=2, size=64)

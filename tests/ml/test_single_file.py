@@ -17,7 +17,7 @@ from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.ml.diffusers_backend import pipeline
 from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
 from drc_desktop.ml.model_formats import ModelKind
-from drc_desktop.ml.model_registry import register
+from drc_desktop.services.models import register
 from drc_desktop.store.vault import Vault
 from tests.ldm_layout import (
     unet_to_ldm,
@@ -55,11 +55,11 @@ def test_single_file_generates_what_its_diffusers_folder_generates(
         single = register(vault, checkpoint, name="single")
         assert single.kind == ModelKind.single_file and single.ip_adapter == "ip"
         with pytest.raises(ModelError, match="has no tokenizer"):
-            SdBackend.load(vault, single)
+            SdBackend.load(vault.models, single)
         folder = register(vault, tiny, name="folder")
         outputs = []
         for model in (single, folder):
-            backend = SdBackend.load(vault, model)
+            backend = SdBackend.load(vault.models, model)
             scheduler = backend.pipe.scheduler
             backend.pipe.scheduler = DDIMScheduler.from_config(scheduler.config)  # same on both
             history = backend.describe([Image.new("RGB", (40, 40), (200, 30, 30))])

@@ -21,6 +21,7 @@ import torch
 from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.diffusers_backend import ip_adapter
@@ -28,9 +29,12 @@ from drc_desktop.ml.diffusers_backend.clip_encoder import ClipImageEncoder, enco
 from drc_desktop.ml.diffusers_backend.configs import config_folder
 from drc_desktop.ml.diffusers_backend.profile_adapter import ProfileAdapter
 from drc_desktop.ml.model_formats import ModelKind
-from drc_desktop.ml.model_registry import HashProgress, check_files, ready_for_generation
-from drc_desktop.store.records import RegisteredModel
-from drc_desktop.store.vault import Vault
+from drc_desktop.ml.model_registry import (
+    HashProgress,
+    ModelLookup,
+    check_files,
+    ready_for_generation,
+)
 
 DEFAULT_STEPS = 30
 DEFAULT_SIZE = {"sd15": 512, "sdxl": 1024}
@@ -50,9 +54,11 @@ class LoadOptions:
     vae_tiling: bool = False
 
 
-def load_encoder(vault: Vault, model: RegisteredModel, device: str = "cpu") -> ClipImageEncoder:
+def load_encoder(
+    models: ModelLookup, model: RegisteredModel, device: str = "cpu"
+) -> ClipImageEncoder:
     """The image encoder linked to ``model`` (for import: no pipeline needed)."""
-    _, encoder_model = ready_for_generation(vault, model)
+    _, encoder_model = ready_for_generation(models, model)
     check_files(encoder_model)
     quiet_libraries()
     identity = encoder_identity(encoder_model.name, encoder_model.manifest)
@@ -74,7 +80,7 @@ class SdBackend:
     @classmethod
     def load(
         cls,
-        vault: Vault,
+        models: ModelLookup,
         model: RegisteredModel,
         options: LoadOptions = LoadOptions(),
         progress: HashProgress | None = None,
@@ -84,11 +90,11 @@ class SdBackend:
         Raises:
             ModelError: missing links, a changed file, an unloadable layout.
         """
-        adapter, encoder_model = ready_for_generation(vault, model)
+        adapter, encoder_model = ready_for_generation(models, model)
         for registered in (model, adapter, encoder_model):
             check_files(registered, progress)
         dtype = options.dtype or (torch.float16 if options.device == "cuda" else torch.float32)
-        pipe = _load_pipeline(model, dtype, tokenizer_source(vault, model.architecture))
+        pipe = _load_pipeline(model, dtype, tokenizer_source(models, model.architecture))
         state = ip_adapter.read_state_dict(Path(adapter.path))
         pipe.load_ip_adapter(
             [state, state], subfolder=["", ""], weight_name=["", ""], image_encoder_folder=None
@@ -369,10 +375,10 @@ def _assemble(architecture: str, folder: Path, components: dict):
     )  # fmt: skip
 
 
-def tokenizer_source(vault: Vault, architecture: str) -> Path | None:
+def tokenizer_source(models: ModelLookup, architecture: str) -> Path | None:
     """A registered diffusers pipeline of ``architecture``, whose tokenizers a single-file
     checkpoint borrows."""
-    for other in vault.models.list():
+    for other in models.list():
         if other.kind == ModelKind.diffusers and other.architecture == architecture:
             return Path(other.path)
     return None

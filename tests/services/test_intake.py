@@ -15,7 +15,7 @@ from PIL import Image
 from drc_desktop.core import stickers
 from drc_desktop.core.images import encode_png
 from drc_desktop.core.requests import GenerationRequest
-from drc_desktop.ml.intake import ImportStatus, add_outputs_to_history, import_files
+from drc_desktop.services.intake import ImportStatus, add_outputs_to_history, import_files
 from drc_desktop.store.vault import Vault
 
 PASSPHRASE = "intake test passphrase"

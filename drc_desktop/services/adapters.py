@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.requests import BUILTIN_MODEL
+from drc_desktop.ml.devices import resolve_device
 from drc_desktop.ml.diffusers_backend.clip_encoder import encoder_identity
 from drc_desktop.ml.diffusers_backend.profile_adapter import (
     AdapterConfig,
@@ -19,7 +20,7 @@ from drc_desktop.store.vault import Vault
 
 
 def train_for_profile(
-    vault: Vault, name: str, device: str = "cpu", steps: int | None = None, seed: int = 0
+    vault: Vault, name: str, device: str = "auto", steps: int | None = None, seed: int = 0
 ) -> dict:
     """Train on the profile's stored items (this encoder's only) and save to the vault.
 
@@ -32,7 +33,7 @@ def train_for_profile(
             f"profile {name!r} uses the built-in model, whose composition is already trained"
         )
     model = vault.models.get(profile.model)
-    adapter_model, encoder_model = ready_for_generation(vault, model)
+    adapter_model, encoder_model = ready_for_generation(vault.models, model)
     identity = encoder_identity(encoder_model.name, encoder_model.manifest)
     items = [i.vectors for i in vault.history.list(profile.id) if i.vectors.encoder == identity]
     if not items:
@@ -47,7 +48,7 @@ def train_for_profile(
     )
     if steps is not None:
         config = replace(config, steps=steps)
-    adapter, report = train_profile_adapter(items, config, device)
+    adapter, report = train_profile_adapter(items, config, str(resolve_device(device)))
     vault.profile_adapters.save(
         StoredProfileAdapter(
             profile.id, identity, config_dict(config), adapter.to_bytes(), report, now()

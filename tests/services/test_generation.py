@@ -14,7 +14,7 @@ from drc_desktop.core import stickers
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.composer import generate_for_profile, load_model
+from drc_desktop.services.generation import generate_for_profile, load_model
 from drc_desktop.store.vault import Vault
 
 PASSPHRASE = "composer test passphrase"

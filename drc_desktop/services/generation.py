@@ -10,28 +10,23 @@ its :class:`GenerationRequest` before anything else sees it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import torch
 from PIL import Image
 
-from drc_desktop.core.errors import InputError, ModelError
+from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import encode_png
 from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
 from drc_desktop.core.stickers import STICKER_SIZE
-from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+from drc_desktop.ml.backends import load_builtin
+from drc_desktop.ml.drc_mini import MiniModel
 from drc_desktop.store.vault import Vault
 
 
 def load_model(name: str, device: torch.device | str = "cpu") -> MiniModel:
-    """The model a profile is bound to. Only the built-in model exists so far.
-
-    Raises:
-        ModelError: an unknown model name, or the built-in model's files fail their manifest.
-    """
-    if name != BUILTIN_MODEL:
-        raise ModelError(f"model {name!r} is not available on this computer")
-    return MiniModel.load(BUILTIN_MODEL_DIR).to(device)
+    """The built-in model (kept for the benchmarks and the demo)."""
+    return load_builtin(name, device)
 
 
 def check_request(model: object, request: GenerationRequest) -> None:
@@ -144,3 +139,41 @@ def _store(vault: Vault, images: list[Image.Image], request: GenerationRequest) 
         vault.outputs.add(encode_png(image), image.width, image.height, replace(request, index=i))
         for i, image in enumerate(images)
     ]
+
+
+@dataclass(frozen=True)
+class GenerationStep:
+    step: int
+    total: int
+    images: list[Image.Image] | None = None
+
+
+def style_preview(
+    vault: Vault,
+    model: object,
+    profile_id: int,
+    n: int,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[GenerationStep]:
+    """A few images from the profile's style alone (semantic strength 0); not stored."""
+    neutral = Image.new("RGB", (64, 64), (128, 128, 128))  # ignored at strength 0
+    if isinstance(model, MiniModel):
+        _, features = vault.history.features(profile_id)
+        if features is None:
+            return
+        for step, total, result in model.generate_from_features(
+            torch.from_numpy(features), neutral, n=n, seed=0, semantic_strength=0.0,
+            should_stop=should_stop,
+        ):  # fmt: skip
+            yield GenerationStep(step, total, result)
+        return
+    history = [item.vectors for item in vault.history.list(profile_id)]
+    profile = vault.profiles.get_by_id(profile_id)
+    request = GenerationRequest(
+        profile_id=profile_id, model=profile.model, method="training-free", n=n,
+        semantic_strength=0.0,
+    )  # fmt: skip
+    images = model.generate(history, neutral, request, should_stop=should_stop)
+    if images is not None:
+        yield GenerationStep(1, 1, images)
