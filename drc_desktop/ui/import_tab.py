@@ -67,8 +67,7 @@ class ImportTab(QWidget):
             self._add_result(*row)
         if model.counts is not None:
             self._finished(model.counts)
-        self._running(model.activity.running)
-        self._profile_changed()
+        self._running(model.activity.running)  # names the target too
 
     def _profile_changed(self, *_) -> None:
         profile = self.profiles.selected()
