@@ -6,6 +6,11 @@ the job checks ``should_stop()``, which turns true after :meth:`Engine.cancel`. 
 and model call happens on this one thread, so the SQLCipher connection and the GPU are never
 used from two threads at once. Expected errors (``DrcError``) become messages a person can
 act on; anything else becomes one plain sentence, with the details on stderr.
+
+Every job ends exactly once, whatever happens to it: ``job_ended(id, state)`` follows its
+``job_finished``, ``job_failed`` or ``job_cancelled`` (a queued job dropped by a cancel or a
+lock ends too). View-models return to idle on ``job_ended`` alone, so no failure can leave a
+view waiting (DESIGN.md §5; issue 12: Compose stayed disabled after a failed generation).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import itertools
 import sys
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +28,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from drc_desktop.core.errors import DrcError
 from drc_desktop.core.progress import Progress
+from drc_desktop.engine.messages import describe_error
 
 Work = Callable[[Callable[[], bool]], Generator[Progress, None, object]]
 
@@ -46,7 +53,7 @@ class _Worker(QObject):
     run_job = Signal(object)
     started = Signal(int, str)
     progressed = Signal(int, int, int, str)
-    done = Signal(int, str, object)  # id, state, result or message
+    done = Signal(int, str, object)  # id, state, result or exception
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,11 +73,11 @@ class _Worker(QObject):
                     break
                 self.progressed.emit(job.id, update.done, update.total, update.text)
         except DrcError as exc:
-            self.done.emit(job.id, JobState.failed.value, str(exc))
+            self.done.emit(job.id, JobState.failed.value, exc)
             return
-        except Exception as exc:  # the one place unexpected errors are turned into a message
+        except Exception as exc:  # the one place unexpected errors are reported
             traceback.print_exc(file=sys.stderr)
-            self.done.emit(job.id, JobState.failed.value, f"Something went wrong: {exc}")
+            self.done.emit(job.id, JobState.failed.value, exc)
             return
         state = JobState.cancelled if self.stop.is_set() else JobState.finished
         self.done.emit(job.id, state.value, result)
@@ -84,6 +91,7 @@ class Engine(QObject):
     job_finished = Signal(int, object)  # id, result
     job_failed = Signal(int, str)  # id, message for the user
     job_cancelled = Signal(int)
+    job_ended = Signal(int, str)  # id, JobState value: after every job, whatever its end
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -99,6 +107,7 @@ class Engine(QObject):
         self._worker.progressed.connect(self.job_progress)
         self._worker.done.connect(self._on_done)
         self._thread.start()
+        _live.add(self)
 
     @property
     def busy(self) -> bool:
@@ -120,6 +129,7 @@ class Engine(QObject):
         for job in dropped:
             job.state = JobState.cancelled
             self.job_cancelled.emit(job.id)
+            self.job_ended.emit(job.id, JobState.cancelled.value)
         if self._running is not None and job_id in (None, self._running.id):
             self._worker.stop.set()
 
@@ -127,6 +137,8 @@ class Engine(QObject):
         self.cancel()
         self._thread.quit()
         self._thread.wait()
+        _live.discard(self)
+
 
     def _next(self) -> None:
         if self._running is None and self._queue:
@@ -140,12 +152,23 @@ class Engine(QObject):
     @Slot(int, str, object)
     def _on_done(self, job_id: int, state: str, value: object) -> None:
         self._running = None
-        if state == JobState.finished:
-            self.job_finished.emit(job_id, value)
-        elif state == JobState.cancelled:
-            self.job_cancelled.emit(job_id)
-        else:
-            self.job_failed.emit(job_id, str(value))
+        try:
+            if state == JobState.finished:
+                self.job_finished.emit(job_id, value)
+            elif state == JobState.cancelled:
+                self.job_cancelled.emit(job_id)
+            else:
+                self.job_failed.emit(job_id, describe_error(value))
+        finally:  # a slot that raises must not keep the job from ending
+            self.job_ended.emit(job_id, state)
         self._next()
         if self._running is None:
             self.busy_changed.emit(False)
+
+
+_live: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def running_engines() -> list[Engine]:
+    """Engines whose thread still runs (tests check none is left behind)."""
+    return [engine for engine in _live if engine._thread.isRunning()]

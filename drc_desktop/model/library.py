@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from drc_desktop.core.progress import Progress
+from drc_desktop.model.activity import Activity
 from drc_desktop.model.session import SessionModel
+from drc_desktop.model.undo import UndoModel
 
 PREVIEW_IMAGES = 4
 
@@ -44,12 +46,34 @@ def _flattened(items: list, part: str) -> np.ndarray:
 
 
 class ProfileModel(QObject):
+    """What the Profile tab shows; kept here so a rebuilt tab shows it again (issue 12)."""
+
     details_changed = Signal(object)  # ProfileDetails
     preview_changed = Signal(list)  # PNG bytes of the style preview
 
-    def __init__(self, session: SessionModel) -> None:
+    def __init__(self, session: SessionModel, undo: UndoModel) -> None:
         super().__init__()
         self.session = session
+        self.undo = undo
+        self.details: ProfileDetails | None = None
+        self.preview: list[bytes] = []
+        self.preview_profile: str | None = None
+        self.preview_activity = Activity(session, self.tr("Loading the model…"))
+        self.details_changed.connect(self._keep_details)
+
+    def _keep_details(self, details: ProfileDetails) -> None:
+        self.details = details
+        if details.name != self.preview_profile:
+            self._set_preview(None, [])
+
+    def _set_preview(self, profile_name: str | None, images: list) -> None:
+        self.preview_profile, self.preview = profile_name, images
+        self.preview_changed.emit(images)
+
+    def clear(self) -> None:
+        """Forget what was shown (auto-lock)."""
+        self.details = None
+        self._set_preview(None, [])
 
     def load(self, profile_name: str) -> None:
         session = self.session
@@ -70,11 +94,32 @@ class ProfileModel(QObject):
         session.run(f"profile {profile_name}", work, self.details_changed.emit)
 
     def remove_item(self, profile_name: str, item_id: int) -> None:
-        self.session.change(
-            "remove history item",
-            lambda: self.session.vault.history.remove(item_id),
-            lambda _: self.load(profile_name),
-        )
+        """Remove one item from the history; it can be put back for a while (``undo``)."""
+        vault = lambda: self.session.vault  # noqa: E731 (the vault of the moment, on the engine)
+
+        def remove():
+            item = next(i for i in vault().history.list(vault().profiles.get(profile_name).id)
+                        if i.id == item_id)  # fmt: skip
+            content_hash = vault().history.content_hash(item_id)
+            vault().history.remove(item_id)
+            return item, content_hash
+
+        def restore(item, content_hash):
+            return vault().history.add(
+                item.profile_id, item.vectors, content_hash, label=item.label,
+                source_output_id=item.source_output_id,
+            )  # fmt: skip
+
+        def removed(result) -> None:
+            item, content_hash = result
+            self.undo.offer(
+                self.tr("Removed image {} from the history.").format(item_id),
+                lambda: restore(item, content_hash),
+                lambda _: self.load(profile_name),
+            )
+            self.load(profile_name)
+
+        self.session.change("remove history item", remove, removed)
 
     def style_preview(self, profile_name: str) -> None:
         """A few images from the profile's style alone (semantic strength 0); not stored."""
@@ -90,21 +135,33 @@ class ProfileModel(QObject):
             for step in style_preview(session.vault, model, profile.id, PREVIEW_IMAGES,
                                       should_stop=should_stop):  # fmt: skip
                 if step.images is None:
-                    yield Progress(step.step, step.total, "style preview")
+                    text = self.tr("step {} of {}").format(step.step, step.total)
+                    yield Progress(step.step, step.total, text)
                 else:
                     images = step.images
             return [encode_png(image.resize((128, 128))) for image in images]
 
-        session.run("style preview", work, self.preview_changed.emit)
+        self.preview_activity.start(
+            "style preview", work, lambda images: self._set_preview(profile_name, images)
+        )
 
 
 class GalleryModel(QObject):
     outputs_changed = Signal(list)  # [(id, created at, request, png)]
     notice = Signal(str)
 
-    def __init__(self, session: SessionModel) -> None:
+    def __init__(self, session: SessionModel, undo: UndoModel) -> None:
         super().__init__()
         self.session = session
+        self.undo = undo
+        self.outputs: list = []
+        self.outputs_changed.connect(self._keep)
+
+    def _keep(self, outputs: list) -> None:
+        self.outputs = outputs
+
+    def clear(self) -> None:
+        self.outputs_changed.emit([])
 
     def load(self, profile_name: str) -> None:
         session = self.session
@@ -118,14 +175,32 @@ class GalleryModel(QObject):
         session.run(f"gallery {profile_name}", work, self.outputs_changed.emit)
 
     def delete(self, profile_name: str, output_ids: list[int]) -> None:
-        self.session.change(
-            "delete outputs",
-            lambda: self.session.vault.outputs.delete(output_ids),
-            lambda _: self.load(profile_name),
-        )
+        """Delete outputs; they can be put back for a while (``undo``)."""
+        delete_outputs(self.session, self.undo, output_ids, lambda _: self.load(profile_name))
 
-    def export(self, output_ids: list[int], folder: Path) -> None:
+    def export(self, output_ids: list[int], folder: Path, scale: int = 1) -> None:
         def done(paths: list) -> None:
             self.notice.emit(self.tr("Exported {} image(s) to {}").format(len(paths), folder))
 
-        self.session.export_outputs(output_ids, folder, done)
+        self.session.export_outputs(output_ids, folder, done, scale)
+
+
+def delete_outputs(session: SessionModel, undo: UndoModel, output_ids: list[int],
+                   on_change) -> None:  # fmt: skip
+    """Delete outputs from the vault, offering their undo (they come back with new ids, as
+    the newest); ``on_change(_)`` after the deletion and after an undo."""
+
+    def delete():
+        rows = [session.vault.outputs.get(output_id) for output_id in output_ids]
+        session.vault.outputs.delete(output_ids)
+        return rows
+
+    def restore(rows):
+        return [session.vault.outputs.add(o.png, o.width, o.height, o.request) for o in rows]
+
+    def deleted(rows) -> None:
+        text = QCoreApplication.translate("Undo", "Deleted {} image(s).").format(len(rows))
+        undo.offer(text, lambda: restore(rows), on_change)
+        on_change(None)
+
+    session.change("delete outputs", delete, deleted)

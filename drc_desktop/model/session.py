@@ -8,12 +8,13 @@ Errors from every job arrive in :attr:`message`, one place, as sentences for a d
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from drc_desktop.engine.worker import Engine
+from drc_desktop.engine.worker import Engine, JobState
 from drc_desktop.store.location import VAULT_FILE, data_home
 
 
@@ -23,12 +24,22 @@ class VaultState(StrEnum):
     unlocked = "unlocked"
 
 
+@dataclass(frozen=True)
+class JobCallbacks:
+    """What a job's submitter hears: ``on_done(result)`` when it finishes, ``on_progress(done,
+    total, text)`` for its own progress, ``on_end(state, message)`` after it ends whatever the
+    end (message: the error's sentence when it failed)."""
+
+    on_done: Callable | None = None
+    on_end: Callable | None = None
+    on_progress: Callable | None = None
+
+
 class SessionModel(QObject):
     state_changed = Signal(str)
     profiles_changed = Signal(list)  # list[Profile]
     message = Signal(str)  # an error or notice for the user
     busy_changed = Signal(bool)
-    progress = Signal(int, int, str)  # done, total, text
 
     def __init__(self, engine: Engine | None = None, home: Path | None = None) -> None:
         super().__init__()
@@ -37,23 +48,26 @@ class SessionModel(QObject):
         self.vault = None  # only touched on the engine thread
         self.device_name = "auto"
         self._models: dict[str, object] = {}
-        self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._callbacks: dict[int, JobCallbacks] = {}
         self.profiles: list = []
+        self.selected_profile: str | None = None  # the profile the views show, by name
         self.state = VaultState.locked if (self.home / VAULT_FILE).is_file() else VaultState.none
-        self.engine.job_progress.connect(
-            lambda _, done, total, text: self.progress.emit(done, total, text)
-        )
+        self._failures: dict[int, str] = {}
+        self.engine.job_progress.connect(self._on_progress)
         self.engine.job_finished.connect(self._on_finished)
         self.engine.job_failed.connect(self._on_failed)
-        self.engine.job_cancelled.connect(self._on_cancelled)
+        self.engine.job_ended.connect(self._on_ended)
         self.engine.busy_changed.connect(self.busy_changed)
 
     # ------------------------------------------------------------------ jobs
 
-    def run(self, name: str, work, on_done: Callable | None = None,
-            on_cancel: Callable | None = None) -> int:  # fmt: skip
+    def run(self, name: str, work, on_done: Callable | None = None, *,
+            on_end: Callable | None = None,
+            on_progress: Callable | None = None) -> int:  # fmt: skip
+        """Submit ``work`` to the engine; see :class:`JobCallbacks`. A failure's message also
+        goes to :attr:`message`."""
         job_id = self.engine.submit(name, work)
-        self._callbacks[job_id] = (on_done, on_cancel)
+        self._callbacks[job_id] = JobCallbacks(on_done, on_end, on_progress)
         return job_id
 
     def cancel(self, job_id: int | None = None) -> None:
@@ -61,21 +75,24 @@ class SessionModel(QObject):
         self.engine.cancel(job_id)
 
     def _on_progress(self, job_id: int, done: int, total: int, text: str) -> None:
-        self.progress.emit(done, total, text)
+        callbacks = self._callbacks.get(job_id)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(done, total, text)
 
     def _on_finished(self, job_id: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(job_id, (None, None))
-        if on_done is not None:
-            on_done(result)
+        callbacks = self._callbacks.get(job_id)
+        if callbacks is not None and callbacks.on_done is not None:
+            callbacks.on_done(result)
 
     def _on_failed(self, job_id: int, text: str) -> None:
-        self._callbacks.pop(job_id, None)
+        self._failures[job_id] = text
         self.message.emit(text)
 
-    def _on_cancelled(self, job_id: int) -> None:
-        _, on_cancel = self._callbacks.pop(job_id, (None, None))
-        if on_cancel is not None:
-            on_cancel()
+    def _on_ended(self, job_id: int, state: str) -> None:
+        callbacks = self._callbacks.pop(job_id, None)
+        message = self._failures.pop(job_id, None)
+        if callbacks is not None and callbacks.on_end is not None:
+            callbacks.on_end(JobState(state), message)
 
     # ------------------------------------------------------------------ vault
 
@@ -119,6 +136,8 @@ class SessionModel(QObject):
 
     def _set_state(self, state: VaultState, profiles: list) -> None:
         self.state = state
+        if state != VaultState.unlocked:
+            self.selected_profile = None
         self.profiles = profiles
         self.state_changed.emit(state.value)
         self.profiles_changed.emit(profiles)
@@ -126,8 +145,11 @@ class SessionModel(QObject):
     # ------------------------------------------------------------------ profiles
 
     def refresh_profiles(self) -> None:
+        if self.state != VaultState.unlocked:
+            return
+
         def work(should_stop):
-            return self.vault.profiles.list()
+            return None if self.vault is None else self.vault.profiles.list()
             yield
 
         self.run("profiles", work, self._profiles_loaded)
@@ -138,7 +160,7 @@ class SessionModel(QObject):
             return self.vault.profiles.list()
             yield
 
-        self.run("create profile", work, self._profiles_loaded)
+        self.run("create profile", work, lambda profiles: self._profiles_loaded(profiles, name))
 
     def rename_profile(self, old: str, new: str) -> None:
         def work(should_stop):
@@ -146,7 +168,7 @@ class SessionModel(QObject):
             return self.vault.profiles.list()
             yield
 
-        self.run("rename profile", work, self._profiles_loaded)
+        self.run("rename profile", work, lambda profiles: self._profiles_loaded(profiles, new))
 
     def delete_profile(self, name: str) -> None:
         def work(should_stop):
@@ -156,7 +178,12 @@ class SessionModel(QObject):
 
         self.run("delete profile", work, self._profiles_loaded)
 
-    def _profiles_loaded(self, profiles: list) -> None:
+    def _profiles_loaded(self, profiles: list | None, select: str | None = None) -> None:
+        """``select``: a profile just created or renamed, shown from now on (issue 12)."""
+        if profiles is None:  # the vault was locked meanwhile
+            return
+        if select is not None:
+            self.selected_profile = select
         self.profiles = profiles
         self.profiles_changed.emit(profiles)
 
@@ -196,13 +223,17 @@ class SessionModel(QObject):
 
         return self.run(name, work, done)
 
-    def export_outputs(self, output_ids: list[int], folder: Path, on_done: Callable) -> int:
-        """Write outputs to ``folder`` without metadata; ``on_done(paths)``."""
+    def export_outputs(self, output_ids: list[int], folder: Path, on_done: Callable,
+                       scale: int = 1) -> int:  # fmt: skip
+        """Write outputs to ``folder`` without metadata, ``scale`` times their size (built-in
+        model stickers by nearest neighbour, so their pixels stay crisp); ``on_done(paths)``."""
 
         def work(should_stop):
             from drc_desktop.store.exports import export_outputs
 
-            return export_outputs(self.vault, output_ids, folder)
+            if scale == 1:
+                return export_outputs(self.vault, output_ids, folder)
+            return export_scaled(self.vault, output_ids, folder, scale)
             yield
 
         return self.run("export", work, on_done)
@@ -218,19 +249,21 @@ class SessionModel(QObject):
 
         self.run("device", work)
 
-    def register_model(self, path: Path, on_done: Callable | None = None) -> None:
-        """``drc models add`` from the GUI, with hashing progress."""
+    def registration(self, path: Path, report: Callable[[int, int, str], None]):
+        """The work of ``drc models add`` from the GUI, hashing progress sent to
+        ``report(done MiB, total MiB, text)``; run it as an activity's job."""
 
         def work(should_stop):
             from drc_desktop.services.models import register
 
             def progress(name: str, done: int, total: int) -> None:
-                self.progress.emit(done // 2**20, max(total // 2**20, 1), f"hashing {name}")
+                text = self.tr("checking {}").format(name)
+                report(done // 2**20, max(total // 2**20, 1), text)
 
             return register(self.vault, path, progress=progress)
             yield
 
-        self.run("register model", work, on_done)
+        return work
 
     def models(self, on_done: Callable) -> None:
         def work(should_stop):
@@ -243,3 +276,38 @@ class SessionModel(QObject):
         if self.vault is not None:
             self.lock()
         self.engine.shutdown()
+
+
+def export_scaled(vault, output_ids: list[int], folder: Path, scale: int) -> list[Path]:
+    """Like ``store.exports.export_outputs`` (neutral names, no file replaced, no metadata),
+    with each image enlarged ``scale`` times: nearest neighbour for the built-in model's
+    stickers, Lanczos for Stable Diffusion images."""
+    from PIL import Image
+
+    from drc_desktop.core.errors import InputError
+    from drc_desktop.core.images import decode_image, encode_png
+    from drc_desktop.core.requests import BUILTIN_MODEL
+    from drc_desktop.store.exports import EXPORT_NAME
+
+    outputs = [vault.outputs.get(output_id) for output_id in output_ids]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create folder ({exc.strerror or exc})") from None
+    written, number = [], 1
+    for output in outputs:
+        image = decode_image(output.png, f"output {output.id}")
+        nearest = output.request.model == BUILTIN_MODEL
+        resample = Image.Resampling.NEAREST if nearest else Image.Resampling.LANCZOS
+        image = image.resize((image.width * scale, image.height * scale), resample)
+        while (folder / EXPORT_NAME.format(number)).exists():
+            number += 1
+        path = folder / EXPORT_NAME.format(number)
+        try:
+            with open(path, "xb") as file:
+                file.write(encode_png(image))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write file ({exc.strerror or exc})") from None
+        written.append(path)
+    vault.outputs.record_export(outputs)
+    return written

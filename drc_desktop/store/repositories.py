@@ -201,6 +201,11 @@ class HistoryRepository:
             return encoders, None
         return encoders, np.stack([blob_to_array(row[1], row[2]) for row in rows])
 
+    def content_hash(self, item_id: int) -> bytes | None:
+        """The item's de-duplication hash (the GUI's undo puts a removed item back with it)."""
+        row = self._db.execute("SELECT content_hash FROM history_items WHERE id = ?", (item_id,))
+        return (row.fetchone() or (None,))[0]
+
     def count(self, profile_id: int) -> int:
         query = "SELECT count(*) FROM history_items WHERE profile_id = ?"
         return self._db.execute(query, (profile_id,)).fetchone()[0]

@@ -1,8 +1,9 @@
-"""The interface language: compiled Qt translations (``resources/i18n/*.qm``)."""
+"""The interface language: our compiled translations (``resources/i18n/*.qm``) and Qt's own
+(``qtbase_*.qm`` shipped with PySide6: the file dialog, Yes/No, context menus)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from drc_desktop.core.resources import RESOURCES_DIR
 
@@ -28,9 +29,17 @@ def install(language: str) -> str:
     language = resolve_language(language)
     if language in TRANSLATED:
         translator = QTranslator()
-        if translator.load(str(I18N_DIR / f"drc_desktop_{language}.qm")):
-            app.installTranslator(translator)
-            _installed.append(translator)
-        else:
+        if not translator.load(str(I18N_DIR / f"drc_desktop_{language}.qm")):
             return "en"
+        qt_translator = QTranslator()
+        if qt_translator.load(f"qtbase_{language}", qt_translations_dir()):
+            _installed.append(qt_translator)
+        _installed.append(translator)
+        for installed in _installed:
+            app.installTranslator(installed)
     return language
+
+
+def qt_translations_dir() -> str:
+    """Where PySide6 keeps Qt's own translations."""
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)

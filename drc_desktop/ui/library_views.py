@@ -1,78 +1,140 @@
-"""The Profile tab (history, model, style preview, 2-D map) and the Gallery tab."""
+"""The Profile tab (history, model, style preview, 2-D map) and the Gallery tab.
+
+Both show what their view-model holds when they are built, so a rebuilt tab (a language
+switch) shows the same history, preview and gallery (issue 12).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from drc_desktop.core.requests import BUILTIN_MODEL
 from drc_desktop.model.library import GalleryModel, ProfileDetails, ProfileModel
-from drc_desktop.ui.dialogs import existing_folder
+from drc_desktop.ui.activity_bar import ActivityBar
+from drc_desktop.ui.dialogs import confirm, existing_folder
+from drc_desktop.ui.preview_dialog import PreviewDialog
+from drc_desktop.ui.thumbnails import ThumbnailGrid, clear_layout, pixmap
 
 THUMBNAIL = 96
+GALLERY_COLUMNS = 6
 STYLE_COLOUR = QColor(214, 96, 77)
 SEMANTIC_COLOUR = QColor(67, 147, 195)
+MARGIN = 16
+PICK_RADIUS = 8  # pixels around a point that count as pointing at it
 
 
-def pixmap(png: bytes, size: int = THUMBNAIL) -> QPixmap:
-    return QPixmap.fromImage(QImage.fromData(png)).scaled(
-        size, size, Qt.AspectRatioMode.KeepAspectRatio
-    )
+def model_label(name: str) -> str:
+    """A model's name as a designer reads it (no internal names on screen)."""
+    from PySide6.QtCore import QCoreApplication
 
-
-def clear_layout(layout) -> None:
-    while layout.count():
-        layout.takeAt(0).widget().deleteLater()
+    if name == BUILTIN_MODEL:
+        return QCoreApplication.translate("ModelLabel", "built-in sticker model")
+    return name
 
 
 class VectorMap(QWidget):
-    """Style points (red) and semantic points (blue) of the history on shared PCA axes."""
+    """Style points (red) and semantic points (blue) of the history on shared PCA axes; each
+    history item has one point of each. Hovering a point names its item, a click selects it."""
+
+    hovered = Signal(int)  # item index, -1 when none
+    clicked = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
-        self.setMinimumSize(260, 200)
+        self.setMinimumSize(240, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
         self.style = np.zeros((0, 2))
         self.semantics = np.zeros((0, 2))
+        self.labels: list[str] = []
+        self.selected = -1
+        self.hovering = -1
 
-    def show_points(self, style: np.ndarray, semantics: np.ndarray) -> None:
-        self.style, self.semantics = style, semantics
+    def show_points(self, style: np.ndarray, semantics: np.ndarray, labels: list[str]) -> None:
+        self.style, self.semantics, self.labels = style, semantics, labels
+        self.selected = self.hovering = -1
+        self.update()
+
+    def select(self, index: int) -> None:
+        self.selected = index
+        self.update()
+
+    def _placed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both point sets in widget pixels, the whole area used (each axis scaled apart)."""
+        points = np.concatenate([self.style, self.semantics])
+        low, high = points.min(axis=0), points.max(axis=0)
+        span = np.maximum(high - low, 1e-9)
+        size = np.array([self.width(), self.height() - 2 * MARGIN]) - 2 * MARGIN
+
+        def place(group: np.ndarray) -> np.ndarray:
+            return MARGIN + (group - low) / span * size
+
+        return place(self.style), place(self.semantics)
+
+    def item_at(self, x: float, y: float) -> int:
+        """The item whose style or content point is under (x, y), or -1."""
+        if not len(self.style):
+            return -1
+        style, semantics = self._placed()
+        distances = np.minimum(np.hypot(*(style - (x, y)).T), np.hypot(*(semantics - (x, y)).T))
+        nearest = int(distances.argmin())
+        return nearest if distances[nearest] <= PICK_RADIUS else -1
+
+    def mouseMoveEvent(self, event) -> None:
+        index = self.item_at(event.position().x(), event.position().y())
+        if index != self.hovering:
+            self.hovering = index
+            self.hovered.emit(index)
+            self.update()
+        if index >= 0:
+            QToolTip.showText(event.globalPosition().toPoint(), self.labels[index], self)
+        else:
+            QToolTip.hideText()
+
+    def mousePressEvent(self, event) -> None:
+        index = self.item_at(event.position().x(), event.position().y())
+        if index >= 0:
+            self.select(index)
+            self.clicked.emit(index)
+
+    def leaveEvent(self, event) -> None:
+        self.hovering = -1
         self.update()
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(250, 250, 250))
-        points = np.concatenate([self.style, self.semantics]) if len(self.style) else None
-        if points is None:
+        if not len(self.style):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No history yet"))
             return
-        low, high = points.min(axis=0), points.max(axis=0)
-        span = np.maximum(high - low, 1e-9)
-        margin = 16
-
-        def place(point: np.ndarray) -> QPointF:
-            x = margin + (point[0] - low[0]) / span[0] * (self.width() - 2 * margin)
-            y = margin + (point[1] - low[1]) / span[1] * (self.height() - 2 * margin)
-            return QPointF(x, y)
-
-        for colour, group in ((SEMANTIC_COLOUR, self.semantics), (STYLE_COLOUR, self.style)):
+        style, semantics = self._placed()
+        for colour, group in ((SEMANTIC_COLOUR, semantics), (STYLE_COLOUR, style)):
             painter.setBrush(colour)
             painter.setPen(colour.darker())
             for point in group:
-                painter.drawEllipse(place(point), 4, 4)
+                painter.drawEllipse(QPointF(*point), 4, 4)
+        for index in {self.selected, self.hovering} - {-1}:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(30, 30, 30), 2))
+            for group in (style, semantics):
+                painter.drawEllipse(QPointF(*group[index]), 7, 7)
+            painter.drawLine(QPointF(*style[index]), QPointF(*semantics[index]))
         painter.setPen(STYLE_COLOUR.darker())
         painter.drawText(8, self.height() - 24, self.tr("● style"))
         painter.setPen(SEMANTIC_COLOUR.darker())
@@ -87,27 +149,40 @@ class ProfileTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.items = QListWidget()
-        self.remove = QPushButton(self.tr("Remove selected image from the history"))
+        self.remove = QPushButton(self.tr("Remove from history…"))
         self.preview_button = QPushButton(self.tr("Show style preview"))
+        self.preview_progress = ActivityBar(model.preview_activity)
         self.preview = QHBoxLayout()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.map = VectorMap()
         left = QVBoxLayout()
         left.addWidget(self.summary)
-        left.addWidget(self.items)
+        left.addWidget(self.items, 1)
         left.addWidget(self.remove)
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Style and content of the history (2-D map)")))
-        right.addWidget(self.map)
+        right.addWidget(self.map, 1)
         right.addWidget(self.preview_button)
+        right.addWidget(self.preview_progress)
         right.addLayout(self.preview)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 1)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 3)
         self.remove.clicked.connect(self._remove)
         self.preview_button.clicked.connect(self._preview)
+        self.items.currentRowChanged.connect(self.map.select)
+        self.map.clicked.connect(self.items.setCurrentRow)
         model.details_changed.connect(self.show_details)
         model.preview_changed.connect(self.show_preview)
-        profiles.list.currentItemChanged.connect(lambda *_: self.refresh())
+        model.preview_activity.running_changed.connect(self._previewing)
+        profiles.list.currentItemChanged.connect(self._profile_changed)
+        if model.details is not None:
+            self.show_details(model.details)
+        self.show_preview(model.preview)
+        self._previewing(model.preview_activity.running)
+
+    def _profile_changed(self, *_) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         profile = self.profiles.selected()
@@ -115,31 +190,45 @@ class ProfileTab(QWidget):
             self.model.load(profile.name)
 
     def show_details(self, details: ProfileDetails) -> None:
-        encoders = ", ".join(details.encoders) or self.tr("none yet")
         self.summary.setText(
-            self.tr("{} — model {}, encoder {}, {} history images").format(
-                details.name, details.model, encoders, len(details.items)
+            self.tr("{} — {}, {} history images").format(
+                details.name, model_label(details.model), len(details.items)
             )
         )
+        if len(details.encoders) > 1:
+            self.summary.setToolTip(
+                self.tr("Imported with {} different image encoders.").format(len(details.encoders))
+            )
         self.items.clear()
-        for item_id, imported_at, source in details.items:
-            origin = self.tr(" (from output {})").format(source) if source else ""
-            entry = QListWidgetItem(self.tr("image {} — imported {}{}").format(
-                item_id, imported_at, origin))  # fmt: skip
+        labels = []
+        for position, (item_id, imported_at, source) in enumerate(details.items, start=1):
+            origin = self.tr(" (from a generated image)") if source else ""
+            text = self.tr("image {} — imported {}{}").format(position, imported_at, origin)
+            entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item_id)
             self.items.addItem(entry)
-        self.map.show_points(details.style_points, details.semantic_points)
+            labels.append(text)
+        self.map.show_points(details.style_points, details.semantic_points, labels)
 
     def show_preview(self, images: list) -> None:
         clear_layout(self.preview)
         for png in images:
             label = QLabel()
-            label.setPixmap(pixmap(png))
+            label.setPixmap(pixmap(png, THUMBNAIL))
             self.preview.addWidget(label)
+
+    def _previewing(self, running: bool) -> None:
+        self.preview_button.setEnabled(not running)
 
     def _remove(self) -> None:
         item, profile = self.items.currentItem(), self.profiles.selected()
-        if item is not None and profile is not None:
+        if item is None or profile is None:
+            return
+        question = self.tr(
+            "Remove “{}” from the history of {}? Its vectors are deleted from the vault "
+            "(Undo can put it back for a short while)."
+        ).format(item.text(), profile.name)
+        if confirm(self, self.tr("Remove from history"), question):
             self.model.remove_item(profile.name, item.data(Qt.ItemDataRole.UserRole))
 
     def _preview(self) -> None:
@@ -153,24 +242,33 @@ class GalleryTab(QWidget):
         super().__init__()
         self.model = model
         self.profiles = profiles
-        self.grid = QGridLayout()
-        self.checks: list[tuple[int, QCheckBox]] = []
+        self.grid = ThumbnailGrid(THUMBNAIL, GALLERY_COLUMNS)
         self.export = QPushButton(self.tr("Export selected…"))
-        self.delete = QPushButton(self.tr("Delete selected"))
+        self.delete = QPushButton(self.tr("Delete selected…"))
         self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.preview: PreviewDialog | None = None
         layout = QVBoxLayout(self)
-        layout.addLayout(self.grid)
+        layout.addWidget(self.grid, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export)
         buttons.addWidget(self.delete)
         layout.addLayout(buttons)
         layout.addWidget(self.notice)
-        layout.addStretch()
         self.export.clicked.connect(self._export)
         self.delete.clicked.connect(self._delete)
+        self.grid.opened.connect(self._open_preview)
         model.outputs_changed.connect(self.show_outputs)
         model.notice.connect(self.notice.setText)
-        profiles.list.currentItemChanged.connect(lambda *_: self.refresh())
+        profiles.list.currentItemChanged.connect(self._profile_changed)
+        self.show_outputs(model.outputs)
+
+    @property
+    def checks(self) -> list:
+        return self.grid.checks
+
+    def _profile_changed(self, *_) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         profile = self.profiles.selected()
@@ -178,24 +276,21 @@ class GalleryTab(QWidget):
             self.model.load(profile.name)
 
     def show_outputs(self, outputs: list) -> None:
-        clear_layout(self.grid)
-        self.checks = []
-        columns = 6
-        for index, (output_id, created_at, request, png) in enumerate(outputs):
-            picture = QLabel()
-            picture.setPixmap(pixmap(png))
-            made_with = self.tr("seed {}, style {:g}, content {:g}, {}")
-            picture.setToolTip(made_with.format(
-                request.seed, request.style_strength, request.semantic_strength, created_at
-            ))  # fmt: skip
-            check = QCheckBox(str(output_id))
-            self.checks.append((output_id, check))
-            row, column = divmod(index, columns)
-            self.grid.addWidget(picture, 2 * row, column)
-            self.grid.addWidget(check, 2 * row + 1, column)
+        made_with = self.tr("seed {}, style {:g}, content {:g}, {}")
+        self.grid.show_items([
+            (output_id, png, made_with.format(request.seed, request.style_strength,
+                                              request.semantic_strength, created_at))
+            for output_id, created_at, request, png in outputs
+        ])  # fmt: skip
 
     def selected(self) -> list[int]:
-        return [output_id for output_id, check in self.checks if check.isChecked()]
+        return self.grid.selected()
+
+    def _open_preview(self, index: int) -> None:
+        images = [(output_id, png) for output_id, _, _, png in self.model.outputs]
+        pixel_art = self.model.outputs[index][2].model == BUILTIN_MODEL
+        self.preview = PreviewDialog(self, images, index, pixel_art, self.model.export)
+        self.preview.show()
 
     def _export(self) -> None:
         if not self.selected():
@@ -205,6 +300,12 @@ class GalleryTab(QWidget):
             self.model.export(self.selected(), Path(folder))
 
     def _delete(self) -> None:
-        profile = self.profiles.selected()
-        if profile is not None and self.selected():
-            self.model.delete(profile.name, self.selected())
+        profile, ids = self.profiles.selected(), self.selected()
+        if profile is None or not ids:
+            return
+        question = self.tr(
+            "Delete {} generated image(s) from the vault? (Undo can put them back for a "
+            "short while.)"
+        ).format(len(ids))
+        if confirm(self, self.tr("Delete images"), question):
+            self.model.delete(profile.name, ids)

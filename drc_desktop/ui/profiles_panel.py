@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from drc_desktop.core.requests import BUILTIN_MODEL
 from drc_desktop.model.session import SessionModel
+from drc_desktop.ui.library_views import model_label
 
 
 class ProfilesPanel(QWidget):
@@ -26,8 +27,11 @@ class ProfilesPanel(QWidget):
         self.session = session
         self.list = QListWidget()
         self.name = QLineEdit(placeholderText=self.tr("New profile name"))
+        # the placeholder is shown whole, in every language (issue 12: clipped in Japanese)
+        metrics = self.name.fontMetrics()
+        self.name.setMinimumWidth(metrics.horizontalAdvance(self.name.placeholderText()) + 24)
         self.model = QComboBox()
-        self.model.addItem(BUILTIN_MODEL)
+        self.model.addItem(model_label(BUILTIN_MODEL), BUILTIN_MODEL)
         self.create = QPushButton(self.tr("Create profile"))
         self.rename = QPushButton(self.tr("Rename to this name"))
         self.delete = QPushButton(self.tr("Delete profile"))
@@ -43,6 +47,7 @@ class ProfilesPanel(QWidget):
         self.name.returnPressed.connect(self._create)
         self.rename.clicked.connect(self._rename)
         self.delete.clicked.connect(self._delete)
+        self.list.currentItemChanged.connect(self._selection_changed)
         session.profiles_changed.connect(self.show_profiles)
         session.profiles_changed.connect(self._load_models)
 
@@ -54,32 +59,44 @@ class ProfilesPanel(QWidget):
         """The built-in model and every registered Stable Diffusion model."""
         if not shiboken6.isValid(self.model):  # the views were rebuilt meanwhile
             return
-        current = self.model.currentText()
+        current = self.model.currentData()
         self.model.clear()
-        self.model.addItem(BUILTIN_MODEL)
+        self.model.addItem(model_label(BUILTIN_MODEL), BUILTIN_MODEL)
         for model in models:
             if model.kind in ("diffusers", "single_file"):
-                self.model.addItem(model.name)
-        self.model.setCurrentText(current)
+                self.model.addItem(model.name, model.name)
+        self.model.setCurrentIndex(max(0, self.model.findData(current)))
 
     def selected(self):
         item = self.list.currentItem()
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def show_profiles(self, profiles: list) -> None:
-        current = self.selected().name if self.selected() else None
+        """List ``profiles``, the session's selected one selected (else the first)."""
+        wanted = self.session.selected_profile
+        self.list.blockSignals(True)
         self.list.clear()
+        items = []
         for profile in profiles:
             text = self.tr("{} — {} images").format(profile.name, profile.history_count)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, profile)
             self.list.addItem(item)
-            if profile.name == current or (current is None and self.list.count() == 1):
-                self.list.setCurrentItem(item)
+            items.append(item)
+        self.list.blockSignals(False)
+        named = [item for item in items if item.data(Qt.ItemDataRole.UserRole).name == wanted]
+        if named or items:
+            self.list.setCurrentItem((named or items)[0])  # the views follow
+        else:
+            self.list.currentItemChanged.emit(None, None)
+
+    def _selection_changed(self, item, _previous=None) -> None:
+        if item is not None:
+            self.session.selected_profile = item.data(Qt.ItemDataRole.UserRole).name
 
     def _create(self) -> None:
         if self.name.text().strip():
-            self.session.create_profile(self.name.text().strip(), self.model.currentText())
+            self.session.create_profile(self.name.text().strip(), self.model.currentData())
             self.name.clear()
 
     def _rename(self) -> None:

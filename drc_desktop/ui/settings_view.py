@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -18,31 +17,44 @@ from PySide6.QtWidgets import (
 )
 
 from drc_desktop.core.composition import DEVICE_CHOICES
+from drc_desktop.model.activity import Activity
 from drc_desktop.model.session import SessionModel
 from drc_desktop.model.settings import LANGUAGES, SettingsModel
+from drc_desktop.ui.activity_bar import ActivityBar
 from drc_desktop.ui.dialogs import existing_folder, open_file
 
 
 class SettingsView(QWidget):
-    def __init__(self, session: SessionModel, settings: SettingsModel) -> None:
+    def __init__(self, session: SessionModel, settings: SettingsModel,
+                 registration: Activity) -> None:  # fmt: skip
         super().__init__()
         self.session = session
         self.settings = settings
+        self.registration = registration
         self.location = QLabel(str(session.home))
         self.location.setToolTip(self.tr("Set DRC_HOME to use another folder."))
+        self.location.setWordWrap(True)
+        devices = {
+            "auto": self.tr("Automatic (a graphics card when there is one)"),
+            "cpu": self.tr("Processor (CPU)"),
+            "cuda": self.tr("NVIDIA graphics card (CUDA)"),
+            "mps": self.tr("Apple graphics (Metal)"),
+        }
         self.device = QComboBox()
-        self.device.addItems(list(DEVICE_CHOICES))
-        self.device.setCurrentText(str(settings.get("device")))
+        for code in DEVICE_CHOICES:
+            self.device.addItem(devices.get(code, code), code)
+        self.device.setCurrentIndex(self.device.findData(settings.get("device")))
         self.auto_lock = QSpinBox(minimum=1, maximum=240, suffix=self.tr(" min"))
         self.auto_lock.setValue(int(settings.get("auto_lock_minutes")))
+        names = {"system": self.tr("System language")}
         self.language = QComboBox()
         for code, name in LANGUAGES.items():
-            self.language.addItem(self.tr(name) if code == "system" else name, code)
+            self.language.addItem(names.get(code, name), code)
         self.language.setCurrentIndex(list(LANGUAGES).index(settings.get("language")))
         self.models = QListWidget()
         self.add_folder = QPushButton(self.tr("Register a model folder…"))
         self.add_file = QPushButton(self.tr("Register a model file…"))
-        self.progress = QProgressBar()
+        self.progress = ActivityBar(registration)
         form = QFormLayout()
         form.addRow(self.tr("Data folder"), self.location)
         form.addRow(self.tr("Run on"), self.device)
@@ -56,14 +68,17 @@ class SettingsView(QWidget):
         layout.addWidget(self.add_file)
         layout.addWidget(self.progress)
         layout.addStretch()
-        self.device.currentTextChanged.connect(self._device)
+        self.device.currentIndexChanged.connect(
+            lambda index: self._device(self.device.itemData(index))
+        )
         self.auto_lock.valueChanged.connect(lambda v: settings.set("auto_lock_minutes", v))
         self.language.currentIndexChanged.connect(
             lambda index: settings.set("language", self.language.itemData(index))
         )
         self.add_folder.clicked.connect(lambda: self._register(folder=True))
         self.add_file.clicked.connect(lambda: self._register(folder=False))
-        session.progress.connect(self._progress)
+        registration.running_changed.connect(self._registering)
+        self._registering(registration.running)
 
     def refresh(self) -> None:
         self.session.models(self.show_models)
@@ -72,12 +87,24 @@ class SettingsView(QWidget):
         if not shiboken6.isValid(self.models):  # the views were rebuilt meanwhile
             return
         self.models.clear()
+        kinds = {
+            "diffusers": self.tr("diffusers folder"),
+            "single_file": self.tr("single file"),
+            "ip_adapter": self.tr("IP-Adapter"),
+            "image_encoder": self.tr("image encoder"),
+        }
         for model in models:
             architecture = f" {model.architecture}" if model.architecture else ""
-            self.models.addItem(f"{model.name} —{architecture} {model.kind.replace('_', ' ')}")
+            kind = kinds.get(model.kind, model.kind.replace("_", " "))
+            self.models.addItem(f"{model.name} —{architecture} {kind}")
 
     def register(self, path: Path) -> None:
-        self.session.register_model(path, self._registered)
+        work = self.session.registration(path, self.registration.report)
+        self.registration.start("register model", work, self._registered)
+
+    def _registering(self, running: bool) -> None:
+        self.add_folder.setEnabled(not running)
+        self.add_file.setEnabled(not running)
 
     def _registered(self, model: object) -> None:
         self.session.refresh_profiles()  # the profile panel's model choice follows
@@ -95,8 +122,3 @@ class SettingsView(QWidget):
     def _device(self, name: str) -> None:
         self.settings.set("device", name)
         self.session.use_device(name)
-
-    def _progress(self, done: int, total: int, text: str) -> None:
-        if text.startswith("hashing"):
-            self.progress.setMaximum(max(total, 1))
-            self.progress.setValue(done)

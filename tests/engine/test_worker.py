@@ -105,3 +105,56 @@ def test_cancelling_one_job_leaves_the_others(engine, qtbot):
     gate.set()
     qtbot.waitUntil(lambda: finished == [first, third])
     assert cancelled == [second]
+
+
+def test_every_job_ends_once_whatever_its_end(engine, qtbot):
+    """Issue 12: a failed job never told its view it had ended; ``job_ended`` follows every
+    job: finished, failed (expected or not), cancelled while running, dropped from the queue."""
+    ended = []
+    engine.job_ended.connect(lambda job, state: ended.append((job, state)))
+    gate = threading.Event()
+
+    def finishes(should_stop):
+        return "done"
+        yield
+
+    def fails(should_stop):
+        raise InputError("not an image")
+        yield
+
+    def crashes(should_stop):
+        raise RuntimeError("boom")
+        yield
+
+    def waits(should_stop):
+        gate.set()
+        while not should_stop():
+            yield Progress(0, 0)
+            threading.Event().wait(0.005)
+
+    jobs = [engine.submit(name, work) for name, work in
+            (("a", finishes), ("b", fails), ("c", crashes), ("d", waits))]  # fmt: skip
+    queued = engine.submit("e", finishes)
+    qtbot.waitUntil(gate.is_set)  # the earlier jobs end through the GUI thread's event loop
+    engine.cancel()
+    qtbot.waitUntil(lambda: len(ended) == 5)
+    qtbot.wait(50)
+    assert sorted(ended) == sorted(
+        zip([*jobs, queued], ["finished", "failed", "failed"] + ["cancelled"] * 2, strict=True)
+    )
+    assert not engine.busy
+
+
+def test_wrong_passphrase_message_names_no_file(engine, qtbot):
+    from drc_desktop.core.errors import WrongPassphraseError
+
+    failures = []
+    engine.job_failed.connect(lambda job, message: failures.append(message))
+
+    def wrong(should_stop):
+        raise WrongPassphraseError("/home/someone/.local/share/drc/vault.db: wrong passphrase")
+        yield
+
+    engine.submit("unlock", wrong)
+    qtbot.waitUntil(lambda: len(failures) == 1)
+    assert failures[0].startswith("Wrong passphrase") and "/home" not in failures[0]

@@ -18,63 +18,18 @@ from drc_desktop.store.location import VAULT_FILE
 from drc_desktop.store.vault import Vault
 from drc_desktop.ui.main_window import MainWindow
 from drc_desktop.ui.unlock_view import strength_hint
+from tests.ui.flows import (
+    PASSPHRASE,
+    TIMEOUT,
+    answer_question,
+    settle,
+    sticker_folder,
+    unlocked,
+    with_history,
+    with_profile,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PASSPHRASE = "gui test passphrase"
-TIMEOUT = 30_000
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    session = SessionModel(home=tmp_path / "home")
-    main = MainWindow(session)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    session.shutdown()
-
-
-def unlocked(window, qtbot) -> MainWindow:
-    view = window.unlock_view
-    view.passphrase.setText(PASSPHRASE)
-    view.repeat.setText(PASSPHRASE)
-    view.button.click()
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.work_view, timeout=TIMEOUT)
-    return window
-
-
-def with_profile(window, qtbot, name: str = "Alice") -> MainWindow:
-    panel = window.work_view.profiles
-    panel.name.setText(name)
-    panel.create.click()
-    qtbot.waitUntil(lambda: panel.selected() is not None, timeout=TIMEOUT)
-    return window
-
-
-def with_history(window, qtbot, tmp_path: Path) -> MainWindow:
-    """Unlocked, with profile Alice holding the three stickers of ``sticker_folder``."""
-    with_profile(unlocked(window, qtbot), qtbot)
-    window.work_view.importer.start([sticker_folder(tmp_path)])
-    qtbot.waitUntil(lambda: window.work_view.profiles.selected().history_count == 3,
-                    timeout=TIMEOUT)  # fmt: skip
-    return window
-
-
-def settle(window, qtbot) -> None:
-    """Wait until the engine has no job left and the GUI has handled their results."""
-    qtbot.waitUntil(lambda: not window.session.engine.busy, timeout=TIMEOUT)
-    qtbot.wait(50)
-
-
-def sticker_folder(root: Path) -> Path:
-    folder = root / "images"
-    folder.mkdir(parents=True)
-    rng = random.Random(4)
-    style = stickers.sample_style(rng)
-    for index, semantics in enumerate(stickers.ALL_SEMANTICS[:3]):
-        stickers.render(style, semantics, seed=index).save(folder / f"{index}.png")
-    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
-    return folder
 
 
 def test_first_run_creates_the_vault_with_a_warning(window, qtbot, tmp_path):
@@ -90,7 +45,7 @@ def test_first_run_creates_the_vault_with_a_warning(window, qtbot, tmp_path):
     assert window.session.state is VaultState.unlocked
 
 
-def test_wrong_passphrase_says_so(qtbot, tmp_path):
+def test_wrong_passphrase_says_so_without_the_vault_path(qtbot, tmp_path):
     Vault.create(tmp_path / "home", PASSPHRASE).close()
     session = SessionModel(home=tmp_path / "home")
     window = MainWindow(session)
@@ -98,7 +53,9 @@ def test_wrong_passphrase_says_so(qtbot, tmp_path):
     assert window.unlock_view.title.text() == "Unlock"
     window.unlock_view.passphrase.setText("not it at all")
     window.unlock_view.button.click()
-    qtbot.waitUntil(lambda: "wrong passphrase" in window.unlock_view.error.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "Wrong passphrase" in window.unlock_view.error.text(), timeout=TIMEOUT)
+    assert str(tmp_path) not in window.unlock_view.error.text()
+    assert VAULT_FILE not in window.unlock_view.error.text()
     assert window.pages.currentWidget() is window.unlock_view
     session.shutdown()
 
@@ -206,6 +163,7 @@ def test_profile_view_map_preview_and_gallery(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: view.profile_tab.preview.count() == 4, timeout=TIMEOUT)
     assert view.profiles.selected().output_count == 0  # the preview is not stored
     view.profile_tab.items.setCurrentRow(0)
+    answer_question()
     view.profile_tab.remove.click()
     qtbot.waitUntil(lambda: view.profile_tab.items.count() == 2, timeout=TIMEOUT)
 
@@ -221,6 +179,7 @@ def test_profile_view_map_preview_and_gallery(window, qtbot, tmp_path):
     view.gallery.checks[0][1].setChecked(True)
     view.gallery.model.export(view.gallery.selected(), tmp_path / "export")
     qtbot.waitUntil(lambda: "Exported 1" in view.gallery.notice.text(), timeout=TIMEOUT)
+    answer_question()
     view.gallery.delete.click()
     qtbot.waitUntil(lambda: len(view.gallery.checks) == 1, timeout=TIMEOUT)
 
