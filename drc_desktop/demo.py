@@ -3,8 +3,10 @@
 Runs the product's whole flow through a demo vault, as the CLI and the GUI do:
 
 1. builds a few demo "users" from the sticker renderer (6 stickers each, in one style with a
-   palette the model never saw) and writes them to ``out/demo/originals/`` (the user's own
-   files, which the app never copies);
+   palette the model never saw; users alternate between sticker-like palettes and colours
+   from anywhere in the colour space, and every second user's history shows one expression
+   only, as a designer's past work often does) and writes them to ``out/demo/originals/``
+   (the user's own files, which the app never copies);
 2. creates an encrypted vault in ``out/demo/vault/`` (passphrase ``DEMO_PASSPHRASE``: demo
    data only), one profile per user, and imports the originals (only vectors are kept);
 3. generates from each profile's stored vectors for several references (other styles, other
@@ -37,13 +39,17 @@ def demo_users(count: int, references: int, seed: int = DEMO_SEED):
     """``count`` users, each ``(history images, [(reference image, semantics), ...])``."""
     rng = random.Random(seed)
     users = []
-    for _ in range(count):
-        style = stickers.sample_style(rng)
+    for index in range(count):
+        style = stickers.sample_style(rng, palette_source=("prior", "uniform")[index % 2])
+        while style.contrast < stickers.CONTRAST_FLOOR:  # a demo shows readable styles
+            style = stickers.sample_style(rng, palette_source=("prior", "uniform")[index % 2])
         semantics = rng.sample(stickers.ALL_SEMANTICS, 6 + references)
-        history = [stickers.render(style, s, rng.getrandbits(16)) for s in semantics[:6]]
+        shown = semantics[:6] if index % 4 < 2 else [semantics[0]] * 6
+        targets = semantics[6:] if index % 4 < 2 else semantics[1 : 1 + references]
+        history = [stickers.render(style, s, rng.getrandbits(16)) for s in shown]
         refs = []
-        for target in semantics[6:]:
-            other = stickers.sample_style(rng)
+        for target in targets:
+            other = stickers.sample_style(rng, palette_source="mixed")
             refs.append((stickers.render(other, target, rng.getrandbits(16)), target))
         users.append((history, refs))
     return users
@@ -70,7 +76,7 @@ def contact_sheet(
         sheet.paste(reference.resize((THUMB, THUMB)), (x_ref, y))
         for i, image in enumerate(images):
             sheet.paste(
-                image.resize((THUMB, THUMB), Image.Resampling.BICUBIC), (x_out + i * THUMB, y)
+                image.resize((THUMB, THUMB), Image.Resampling.NEAREST), (x_out + i * THUMB, y)
             )
     return sheet
 
