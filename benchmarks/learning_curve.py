@@ -6,7 +6,8 @@
 ``oracle`` (the same generator fed the parts of the clean target), and prints one JSON object:
 ``{"points": [{"step", "method", "semantic_accuracy", "style_accuracy", "collapse_rate"}]}``.
 
-    PYTHONPATH=. python benchmarks/learning_curve.py --model out/drc-mini-v2 --judges DIR
+    PYTHONPATH=. python benchmarks/learning_curve.py --model resources/models/drc-mini \
+        --snapshots out/drc-mini-v2/checkpoints/curve
 """
 
 from __future__ import annotations
@@ -21,27 +22,24 @@ from pathlib import Path
 import torch
 
 from drc_desktop.ml.drc_mini import generator_file
-from drc_desktop.ml.evaluation import JUDGE_FILES, EvalSettings, evaluate
+from drc_desktop.ml.evaluation import EvalSettings, evaluate
 from drc_desktop.ml.model_files import write_manifest
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, required=True, help="a trained model folder")
-    parser.add_argument("--judges", type=Path, default=None, help="folder with judges files")
+    parser.add_argument("--model", type=Path, required=True, help="model folder with judges")
+    parser.add_argument("--snapshots", type=Path, required=True, help="checkpoints/curve folder")
     parser.add_argument("--per-cell", type=int, default=5, help="validation cases per cell")
     parser.add_argument("--steps", type=int, default=None, help="denoising steps")
     args = parser.parse_args()
     torch.set_flush_denormal(True)
-    snapshots = sorted((args.model / "checkpoints" / "curve").glob("drc-*.safetensors"))
+    snapshots = sorted(args.snapshots.glob("drc-*.safetensors"))
     points = []
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / "model"
         ignore = shutil.ignore_patterns("checkpoints", "generator-entangled.safetensors")
         shutil.copytree(args.model, trial, ignore=ignore)
-        for name in JUDGE_FILES:
-            if args.judges is not None and (args.judges / name).is_file():
-                shutil.copy(args.judges / name, trial / name)
         for snapshot in snapshots:
             step = int(snapshot.stem.split("-")[1])
             shutil.copy(snapshot, trial / generator_file("drc"))

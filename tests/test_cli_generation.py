@@ -133,26 +133,37 @@ def judged_model_dir(trained_model_dir, tmp_path_factory) -> Path:
 def test_eval_writes_a_report_with_the_documented_schema(judged_model_dir, tmp_path, capsys):
     report_path = tmp_path / "report.json"
     status = cli.main(
-        ["eval", "--suite", "stickers", "--out", str(report_path), "--cases", "4", "--steps", "2",
-         "--model", str(judged_model_dir)]
+        ["eval", "--suite", "stickers", "--out", str(report_path), "--per-cell", "1",
+         "--steps", "2", "--model", str(judged_model_dir)]
     )  # fmt: skip
     assert status == cli.EXIT_OK
     report = json.loads(report_path.read_text())
-    assert report["schema_version"] == REPORT_SCHEMA_VERSION
-    assert report["settings"]["cases"] == 4
-    assert set(report["methods"]) == set(ALL_METHODS)
+    assert report["schema_version"] == REPORT_SCHEMA_VERSION == 2
+    assert report["settings"]["cases"] == 12
+    assert set(report["methods"]) == set(ALL_METHODS) == {
+        "drc", "entangled", "oracle", "reference_only"
+    }  # fmt: skip
     for result in report["methods"].values():
-        for key in ("style_accuracy", "semantic_accuracy", "collapse_rate", "history_similarity",
-                    "reference_similarity", "seconds_per_image"):  # fmt: skip
-            assert isinstance(result[key], float)
-        assert 0.0 <= result["collapse_rate"] <= 1.0
-    assert {"style_accuracy", "semantic_accuracy"} <= set(report["judges"])
+        assert len(result["cells"]) == 12
+        assert isinstance(result["seconds_per_image"], float)
+        for summary in (result["all"], *result["cells"].values()):
+            for key in ("style_accuracy", "semantic_accuracy", "collapse_rate",
+                        "reference_style_rate", "history_semantics_rate", "shape_accuracy",
+                        "outline_width_accuracy", "fill_accuracy", "background_delta_e",
+                        "history_similarity", "reference_similarity"):  # fmt: skip
+                assert isinstance(summary[key], float), key
+            low, high = summary["collapse_rate_ci95"]
+            assert 0.0 <= low <= summary["collapse_rate"] <= high <= 1.0
+            either = max(summary["reference_style_rate"], summary["history_semantics_rate"])
+            assert either <= summary["collapse_rate"]
+    judges = report["judges"]["judges.safetensors"]
+    assert {"style_accuracy", "semantic_accuracy"} <= set(judges["all"])
     assert "drc" in capsys.readouterr().out
 
 
 def test_eval_without_judges_says_how_to_train_them(trained_model_dir, tmp_path, capsys):
     status = cli.main(
-        ["eval", "--suite", "stickers", "--out", str(tmp_path / "r.json"), "--cases", "2",
+        ["eval", "--suite", "stickers", "--out", str(tmp_path / "r.json"), "--per-cell", "1",
          "--model", str(trained_model_dir)]
     )  # fmt: skip
     assert status == cli.EXIT_ERROR

@@ -699,6 +699,7 @@ def train_builtin(
             out / drc_mini.generator_file(method),
             {"unet": bundle.unet, "conditioner": bundle.conditioner},
         )
+        store_half_precision(out / drc_mini.generator_file(method))
         report[f"stage2_{method}_loss"] = losses
         seconds[f"stage2_{method}"] = round(time.perf_counter() - t, 1)
         save_report()
@@ -710,6 +711,15 @@ def train_builtin(
     (out / "training.json").write_text(json.dumps(_jsonable(asdict(train)), indent=2) + "\n")
     write_manifest(out)
     return out
+
+
+def store_half_precision(path: Path) -> None:
+    """Rewrite a weights file with its float32 tensors as float16 (the shipped generators:
+    two 27.6 MB files would pass the 50 MB budget of issue #10; loading casts them back to
+    float32, so only the stored precision changes). Idempotent."""
+    tensors = load_file(str(path))
+    halved = {k: v.half() if v.dtype == torch.float32 else v for k, v in tensors.items()}
+    save_file(halved, str(path))
 
 
 def _jsonable(value: object) -> object:
