@@ -278,10 +278,10 @@ def _add_train_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_train_builtin(args: argparse.Namespace) -> int:
+    import torch
+
     from drc_desktop.ml.devices import resolve_device
     from drc_desktop.ml.training import TrainConfig, train_builtin
-
-    import torch
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)
