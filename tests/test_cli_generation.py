@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -17,6 +18,7 @@ from PIL import Image
 from drc_desktop import cli
 from drc_desktop.core import stickers
 from drc_desktop.ml import training
+from drc_desktop.ml.drc_mini import MiniModel
 from drc_desktop.ml.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
 from drc_desktop.ml.training import train_judges
 
@@ -171,13 +173,16 @@ def test_eval_without_judges_says_how_to_train_them(trained_model_dir, tmp_path,
     assert not (tmp_path / "r.json").exists()
 
 
-def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, tiny_config):
+def test_train_builtin_command_honours_seed_methods_and_the_ablation_switch(
+    tmp_path, monkeypatch, tiny_config
+):
     config_class = training.TrainConfig
 
-    def tiny(seed: int = 0) -> training.TrainConfig:
-        return config_class.tiny()
+    def tiny_budget(**options) -> training.TrainConfig:
+        # The CLI's own options on the tiny budget (the recipe is the same, the budget not).
+        return dataclasses.replace(config_class.tiny(), **options)
 
-    monkeypatch.setattr(training, "TrainConfig", tiny)
+    monkeypatch.setattr(training, "TrainConfig", tiny_budget)
     original = training.train_builtin
     monkeypatch.setattr(
         training,
@@ -185,10 +190,16 @@ def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, ti
         lambda out, config, device: original(out, config, tiny_config, device),
     )
     out = tmp_path / "model"
-    assert cli.main(["train", "builtin", "--out", str(out), "--no-importance-sampling"]) == 0
+    argv = ["train", "builtin", "--out", str(out), "--seed", "3", "--methods", "drc",
+            "--threads", "1", "--no-importance-sampling"]  # fmt: skip
+    assert cli.main(argv) == 0
     report = json.loads((out / "training.json").read_text())
+    assert report["seed"] == 3
+    assert report["methods"] == ["drc"]
     assert report["importance"]["enabled"] is False
-    assert (out / "manifest.json").is_file()
+    assert (out / "generator-drc.safetensors").is_file()
+    assert not (out / "generator-entangled.safetensors").exists()
+    MiniModel.load(out, methods=("drc",))
 
 
 def test_compose_reports_a_missing_history_path_and_goes_on(
