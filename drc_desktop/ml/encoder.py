@@ -47,10 +47,16 @@ class StickerEncoderNet(nn.Module):
     cost per image; docs/method.md). Trained with attribute heads, then frozen.
     """
 
-    def __init__(self, dim: int = 64, width: int = 32, resolution: int = 64) -> None:
+    def __init__(
+        self, dim: int = 64, width: int = 32, resolution: int = 64, space_to_depth: bool = False
+    ) -> None:
         super().__init__()
         if resolution not in (32, 64):
             raise ValueError(f"resolution must be 32 or 64, got {resolution}")
+        # With ``space_to_depth`` a 64x64 image enters as 32x32 cells of 2x2 pixels (12
+        # channels) instead of being box-filtered: every pixel is seen at about the same cost
+        # (the judges use it, to tell fills apart at low contrast).
+        self.space_to_depth = space_to_depth and resolution == 64
 
         def block(cin: int, cout: int, stride: int) -> nn.Sequential:
             return nn.Sequential(
@@ -61,7 +67,7 @@ class StickerEncoderNet(nn.Module):
 
         self.reduce = resolution // 32
         self.features = nn.Sequential(
-            block(3, width, 1),  # 32
+            block(12 if self.space_to_depth else 3, width, 1),  # 32
             block(width, width, 2),  # 16
             block(width, 2 * width, 1),
             block(2 * width, 2 * width, 2),  # 8
@@ -73,9 +79,12 @@ class StickerEncoderNet(nn.Module):
         self.pool = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, dim))
 
     def forward(self, images: torch.Tensor) -> VisualTokens:
-        if self.reduce > 1:
+        images = images * 2.0 - 1.0
+        if self.space_to_depth:
+            images = F.pixel_unshuffle(images, 2)
+        elif self.reduce > 1:
             images = F.avg_pool2d(images, self.reduce)
-        grid = self.features(images * 2.0 - 1.0)  # [B, D, 4, 4]
+        grid = self.features(images)  # [B, D, 4, 4]
         tokens = grid.flatten(2).transpose(1, 2) + self.position  # [B, 16, D]
         return VisualTokens(tokens=tokens, pooled=self.pool(tokens.mean(dim=1)))
 

@@ -2,7 +2,8 @@
 
 The judges use the encoder's architecture but their own weights, data (a pool rendered from a
 separate random stream, all style combinations) and seed, so the model is never graded by
-itself. They read model-resolution images ``[B, 3, 32, 32]`` in [0, 1].
+itself. They read stickers ``[B, 3, 64, 64]`` in [0, 1] at full resolution (2x2 pixels per
+input cell: a fill pattern in colours close to the body's stays visible to them).
 
 - **Style forced choice**: given candidate styles (the history's, the reference's and
   distractors), pick the one the image most likely has: the score of a candidate is
@@ -36,7 +37,7 @@ class AttributeNet(nn.Module):
 
     def __init__(self, dim: int = JUDGE_DIM, net: StickerEncoderNet | None = None) -> None:
         super().__init__()
-        self.net = net if net is not None else StickerEncoderNet(dim=dim)
+        self.net = net if net is not None else StickerEncoderNet(dim=dim, space_to_depth=True)
         dim = self.net.position.shape[2]
         self.heads = AttributeHeads(dim, CHOICE_SIZES)
 
@@ -52,7 +53,7 @@ class Judges:
 
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Images ``[B, 3, 32, 32]`` in [0, 1] -> ``colors`` ``[B, 12]`` and logits per field."""
+        """Images ``[B, 3, 64, 64]`` in [0, 1] -> ``colors`` ``[B, 12]`` and logits per field."""
         return self.model(images)
 
     @staticmethod
