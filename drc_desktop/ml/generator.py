@@ -4,7 +4,7 @@ drc-mini v2's UNet works on the 16x16 grid of 4x4 pixel patches of a 64x64 stick
 (``ml/patches.py``; v1 worked on 32x32 pixels; docs/method.md says why), with
 cross-attention at its lower resolutions and the pooled instruction added to the time
 embedding (``class_embed_type="projection"``). It is trained with v-prediction on a cosine
-schedule (min-SNR loss weighting) and sampled with DPM-Solver++.
+schedule and sampled with DPM-Solver++.
 
 **Strengths** (one documented range, reused by the diffusers backend): ``style_strength`` and
 ``semantic_strength`` are in [0, 2]; 0 ignores that part, 1 is the default, 2 doubles its
