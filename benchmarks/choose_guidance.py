@@ -40,13 +40,20 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=BUILTIN_MODEL_DIR)
     parser.add_argument("--per-cell", type=int, default=10, help="validation cases per cell")
     parser.add_argument("--write", action="store_true", help="store the best pair in the model")
+    parser.add_argument(
+        "--pairs",
+        nargs="+",
+        default=[f"{a},{b}" for a, b in GRID],
+        metavar="STYLE,SEMANTIC",
+        help="the guidance pairs to try (default: the grid above)",
+    )
     args = parser.parse_args()
     torch.set_flush_denormal(True)
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / "model"
         shutil.copytree(args.model, trial, ignore=shutil.ignore_patterns("checkpoints"))
-        for style, semantic in GRID:
+        for style, semantic in (map(float, pair.split(",")) for pair in args.pairs):
             with_guidance(trial, style, semantic)
             settings = EvalSettings(per_cell=args.per_cell, methods=("drc",), split="validation")
             scores = evaluate(trial, settings)["methods"]["drc"]["all"]
