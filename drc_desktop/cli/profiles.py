@@ -78,8 +78,11 @@ def _cmd_profile_create(args: argparse.Namespace) -> int:
 
 
 def _cmd_profile_list(args: argparse.Namespace) -> int:
+    from drc_desktop.services.compatibility import profile_reimport_reasons
+
     with unlocked_vault() as vault:
         found = vault.profiles.list()
+        reasons = profile_reimport_reasons(vault)
     rows = [
         {
             "id": p.id,
@@ -88,13 +91,14 @@ def _cmd_profile_list(args: argparse.Namespace) -> int:
             "history_items": p.history_count,
             "outputs": p.output_count,
             "created_at": p.created_at,
+            "status": reasons.get(p.id, "ready" if p.history_count else "empty"),
         }
         for p in found
     ]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
-    print_table(rows, ("name", "model", "history_items", "outputs", "created_at"))
+    print_table(rows, ("name", "model", "history_items", "outputs", "created_at", "status"))
     return EXIT_OK
 
 

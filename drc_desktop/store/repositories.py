@@ -201,6 +201,11 @@ class HistoryRepository:
             return encoders, None
         return encoders, np.stack([blob_to_array(row[1], row[2]) for row in rows])
 
+    def encoders(self, profile_id: int) -> set[str]:
+        """The encoders that made a profile's history items (no vector is read)."""
+        query = "SELECT DISTINCT encoder FROM history_items WHERE profile_id = ?"
+        return {row[0] for row in self._db.execute(query, (profile_id,))}
+
     def content_hash(self, item_id: int) -> bytes | None:
         """The item's de-duplication hash (the GUI's undo puts a removed item back with it)."""
         row = self._db.execute("SELECT content_hash FROM history_items WHERE id = ?", (item_id,))
