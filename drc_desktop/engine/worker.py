@@ -139,7 +139,6 @@ class Engine(QObject):
         self._thread.wait()
         _live.discard(self)
 
-
     def _next(self) -> None:
         if self._running is None and self._queue:
             self._running = self._queue.pop(0)
