@@ -23,9 +23,7 @@ def test_a_new_profile_is_selected(window, qtbot, tmp_path):
     assert panel.selected().name == "Bob"
 
 
-def test_the_import_tab_names_the_receiving_profile_and_shows_only_its_log(
-    window, qtbot, tmp_path
-):
+def test_the_import_tab_names_the_receiving_profile_and_shows_only_its_log(window, qtbot, tmp_path):
     with_history(window, qtbot, tmp_path)
     importer = window.work_view.importer
     assert "Alice" in importer.target.text()
