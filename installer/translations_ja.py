@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fill resources/i18n/drc_desktop_ja.ts with the Japanese texts below, then compile it.
 
-    .venv/bin/pyside6-lupdate drc_desktop/ui/*.py drc_desktop/model/*.py \\
-        -ts resources/i18n/drc_desktop_ja.ts
+    .venv/bin/pyside6-lupdate -no-obsolete drc_desktop/ui/*.py drc_desktop/model/*.py \\
+        drc_desktop/engine/*.py -ts resources/i18n/drc_desktop_ja.ts
     .venv/bin/python installer/translations_ja.py
 
 A source text without a Japanese entry here is reported and left unfinished (shown in
@@ -111,6 +111,86 @@ JAPANESE = {
     "{} {}": "{} {}",
     "{} of {} files, about {} s left": "{} / {} ファイル、残り約 {} 秒",
     "step {} of {}": "ステップ {} / {}",
+    "{} · about {} s left": "{} · 残り約 {} 秒",
+    "Optional (Stable Diffusion)": "任意（Stable Diffusion）",
+    "A text prompt, for Stable Diffusion profiles only": (
+        "テキストのプロンプト（Stable Diffusion のプロファイルのみ）"
+    ),
+    "Loading the model…": "モデルを読み込み中…",
+    "Delete selected…": "選択した画像を削除…",
+    "Delete {} generated image(s) from the vault? (Undo can put them back for a short "
+    "while.)": "生成画像 {} 枚を保管庫から削除しますか？（しばらくの間は「元に戻す」で戻せます。）",
+    "Delete images": "画像を削除",
+    "{} of {} files": "{} / {} ファイル",
+    "already in this profile": "このプロファイルに取り込み済み",
+    "no such file or folder": "ファイルまたはフォルダがありません",
+    "system file": "システムファイル",
+    "hidden file": "隠しファイル",
+    "system folder": "システムフォルダ",
+    "hidden folder": "隠しフォルダ",
+    "not a regular file": "通常のファイルではありません",
+    "not an image by name": "名前から画像ではありません",
+    "file is empty": "ファイルが空です",
+    "truncated or corrupt image data": "画像データが途切れているか壊れています",
+    "floating-point images are not supported": "浮動小数点の画像には対応していません",
+    "not an image in a supported format ({})": "対応形式（{}）の画像ではありません",
+    "file is over the limit of {} bytes": "ファイルが上限の {} バイトを超えています",
+    "image is {} x {} pixels, over the limit of {}": (
+        "画像が {} x {} ピクセルで、上限の {} を超えています"
+    ),
+    "image is too large to decode safely": "画像が大きすぎて安全に読み込めません",
+    "image has no pixels ({} x {})": "画像にピクセルがありません（{} x {}）",
+    "unsupported pixel mode {}": "対応していないピクセル形式 {}",
+    "cannot read file ({})": "ファイルを読み込めません（{}）",
+    "very small image ({} x {} px): its style may not show": (
+        "とても小さい画像（{} x {} px）：スタイルが十分に表れない可能性があります"
+    ),
+    "very large image ({} x {} px): described from a reduced copy": (
+        "とても大きい画像（{} x {} px）：縮小したものから特徴を抽出しました"
+    ),
+    "Images go into the profile “{}”.": "画像はプロファイル「{}」に取り込まれます。",
+    "Nothing was added: {} image(s) are already in this profile (the same pixels were "
+    "imported before).": "何も追加されませんでした。{} 枚の画像はこのプロファイルに取り込み"
+    "済みです（同じピクセルの画像が以前に取り込まれています）。",
+    "&File": "ファイル(&F)",
+    "&Lock now": "今すぐロック(&L)",
+    "&Quit": "終了(&Q)",
+    "built-in sticker model": "内蔵ステッカーモデル",
+    "◀ Previous": "◀ 前へ",
+    "Next ▶": "次へ ▶",
+    "Original size": "元のサイズ",
+    "{}× larger": "{} 倍",
+    "Export…": "書き出す…",
+    "Close": "閉じる",
+    "{} of {}": "{} / {}",
+    "Image {} of {}": "画像 {} / {}",
+    "Removed image {} from the history.": "画像 {} を履歴から削除しました。",
+    "Remove from history…": "履歴から削除…",
+    "{} — {}, {} history images": "{} — {}、履歴 {} 枚",
+    "Imported with {} different image encoders.": "{} 種類の画像エンコーダで取り込まれています。",
+    " (from a generated image)": "（生成画像から）",
+    "Remove “{}” from the history of {}? Its vectors are deleted from the vault (Undo can "
+    "put it back for a short while).": "「{}」を {} の履歴から削除しますか？ベクトルは保管庫から"
+    "削除されます（しばらくの間は「元に戻す」で戻せます）。",
+    "Remove from history": "履歴から削除",
+    "checking {}": "{} を確認中",
+    "Automatic (a graphics card when there is one)": "自動（GPU があれば GPU）",
+    "Processor (CPU)": "CPU",
+    "NVIDIA graphics card (CUDA)": "NVIDIA GPU（CUDA）",
+    "Apple graphics (Metal)": "Apple GPU（Metal）",
+    "System language": "システムの言語",
+    "diffusers folder": "diffusers フォルダ",
+    "single file": "単一ファイル",
+    "IP-Adapter": "IP-Adapter",
+    "image encoder": "画像エンコーダ",
+    "Double-click to return to 1": "ダブルクリックで 1 に戻ります",
+    "Select": "選択",
+    "Deleted {} image(s).": "{} 枚の画像を削除しました。",
+    "Undo": "元に戻す",
+    "Wrong passphrase (or the file is not a DRC vault). Try again.": (
+        "パスフレーズが違います（または DRC の保管庫ではありません）。もう一度入力してください。"
+    ),
+    "Something went wrong: {}": "問題が発生しました: {}",
 }
 
 

@@ -8,17 +8,15 @@ from PySide6.QtCore import QCoreApplication
 from drc_desktop.core.errors import DrcError, WrongPassphraseError
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Engine", text)
-
-
 def describe_error(error: object) -> str:
     """One sentence for ``error`` (an exception a job raised, or already a message)."""
     if isinstance(error, WrongPassphraseError):
         # the store's text names the vault file; the person only needs to know what to do
-        return _tr("Wrong passphrase (or the file is not a DRC vault). Try again.")
+        return QCoreApplication.translate(
+            "Engine", "Wrong passphrase (or the file is not a DRC vault). Try again."
+        )
     if isinstance(error, DrcError):
         return str(error)
     if isinstance(error, BaseException):
-        return _tr("Something went wrong: {}").format(error)
+        return QCoreApplication.translate("Engine", "Something went wrong: {}").format(error)
     return str(error)

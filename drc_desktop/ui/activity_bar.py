@@ -17,9 +17,9 @@ class ActivityBar(QProgressBar):
         self.show_progress(activity.progress)
 
     def show_progress(self, progress: ActivityProgress) -> None:
+        self.setFormat(progress.text.replace("%", "%%"))
         if progress.busy:
             self.setRange(0, 0)  # Qt's busy indication
         else:
             self.setRange(0, max(progress.total, 1))
             self.setValue(progress.done)
-        self.setFormat(progress.text.replace("%", "%%"))

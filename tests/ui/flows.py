@@ -12,7 +12,7 @@ from drc_desktop.core import stickers
 from drc_desktop.ui.main_window import MainWindow
 
 PASSPHRASE = "gui test passphrase"
-TIMEOUT = 30_000
+TIMEOUT = 120_000  # the test machine may be busy with other work
 
 
 def unlocked(window, qtbot) -> MainWindow:
