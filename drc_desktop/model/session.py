@@ -50,6 +50,7 @@ class SessionModel(QObject):
         self._models: dict[str, object] = {}
         self._callbacks: dict[int, JobCallbacks] = {}
         self.profiles: list = []
+        self.reimport_reasons: dict[int, str] = {}
         self.selected_profile: str | None = None  # the profile the views show, by name
         self.state = VaultState.locked if (self.home / VAULT_FILE).is_file() else VaultState.none
         self._failures: dict[int, str] = {}
@@ -105,7 +106,7 @@ class SessionModel(QObject):
             from drc_desktop.store.vault import Vault
 
             self.vault = Vault.create(self.home, passphrase)
-            return self.vault.profiles.list()
+            return self._list_profiles()
             yield  # a generator, for the engine
 
         self.run("create vault", work, self._unlocked)
@@ -115,7 +116,7 @@ class SessionModel(QObject):
             from drc_desktop.store.vault import Vault
 
             self.vault = Vault.unlock(self.home, passphrase)
-            return self.vault.profiles.list()
+            return self._list_profiles()
             yield
 
         self.run("unlock", work, self._unlocked)
@@ -149,7 +150,7 @@ class SessionModel(QObject):
             return
 
         def work(should_stop):
-            return None if self.vault is None else self.vault.profiles.list()
+            return None if self.vault is None else self._list_profiles()
             yield
 
         self.run("profiles", work, self._profiles_loaded)
@@ -157,7 +158,7 @@ class SessionModel(QObject):
     def create_profile(self, name: str, model: str = "drc-mini") -> None:
         def work(should_stop):
             self.vault.profiles.create(name, model)
-            return self.vault.profiles.list()
+            return self._list_profiles()
             yield
 
         self.run("create profile", work, lambda profiles: self._profiles_loaded(profiles, name))
@@ -165,7 +166,7 @@ class SessionModel(QObject):
     def rename_profile(self, old: str, new: str) -> None:
         def work(should_stop):
             self.vault.profiles.rename(old, new)
-            return self.vault.profiles.list()
+            return self._list_profiles()
             yield
 
         self.run("rename profile", work, lambda profiles: self._profiles_loaded(profiles, new))
@@ -173,10 +174,19 @@ class SessionModel(QObject):
     def delete_profile(self, name: str) -> None:
         def work(should_stop):
             self.vault.profiles.delete(name)
-            return self.vault.profiles.list()
+            return self._list_profiles()
             yield
 
         self.run("delete profile", work, self._profiles_loaded)
+
+    def _list_profiles(self) -> list:
+        """The vault's profiles (engine thread), and which need their images imported again
+        (``reimport_reasons``: profile id -> reason, e.g. made with drc-mini v1)."""
+        from drc_desktop.services.compatibility import profile_reimport_reasons
+
+        profiles = self.vault.profiles.list()
+        self.reimport_reasons = profile_reimport_reasons(self.vault)
+        return profiles
 
     def _profiles_loaded(self, profiles: list | None, select: str | None = None) -> None:
         """``select``: a profile just created or renamed, shown from now on (issue 12)."""

@@ -79,7 +79,12 @@ class ProfilesPanel(QWidget):
         items = []
         for profile in profiles:
             text = self.tr("{} — {} images").format(profile.name, profile.history_count)
+            reason = self.session.reimport_reasons.get(profile.id)
+            if reason is not None:  # e.g. imported with drc-mini v1 (issue 10 §4)
+                text += " — " + self.tr("import its images again")
             item = QListWidgetItem(text)
+            if reason is not None:
+                item.setToolTip(self.tr("This profile was {}.").format(reason))
             item.setData(Qt.ItemDataRole.UserRole, profile)
             self.list.addItem(item)
             items.append(item)

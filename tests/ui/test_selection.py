@@ -49,3 +49,27 @@ def test_rename_keeps_the_selection_and_updates_the_header(window, qtbot, tmp_pa
     settle(window, qtbot)
     assert view.profile_tab.summary.text().startswith("Alicia")
     assert "Alicia" in view.importer.target.text()
+
+
+def test_a_profile_imported_with_drc_mini_v1_says_to_import_again(window, qtbot):
+    """issue 10 §4: v1 vectors cannot be read by v2's encoder; the profile says so, and the
+    rest of the app keeps working."""
+    import numpy as np
+
+    from drc_desktop.core.vectors import ImageVectors
+    from tests.ui.flows import unlocked
+
+    unlocked(window, qtbot)
+    session = window.session
+    vault = session.vault
+    profile = vault.profiles.create("Old work", "drc-mini")
+    zeros = np.zeros((16, 64), dtype=np.float32)
+    v1 = ImageVectors("drc-mini-encoder@0123456789abcdef", zeros, zeros, zeros)
+    vault.history.add(profile.id, v1, vault.fingerprint(b"v1"))
+    session.refresh_profiles()
+    panel = window.work_view.profiles
+    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=TIMEOUT)
+    settle(window, qtbot)
+    item = panel.list.item(0)
+    assert "import its images again" in item.text()
+    assert "drc-mini v1" in item.toolTip()
