@@ -16,6 +16,7 @@ from pathlib import Path
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import BUILTIN_MODEL
+from drc_desktop.core.user_files import open_user_file
 from drc_desktop.ml.model_formats import (
     PIPELINE_KINDS,
     ModelKind,
@@ -41,7 +42,7 @@ def hash_files(root: Path, files: tuple[str, ...] | list[str], progress: HashPro
     for name, path in paths.items():
         digest = hashlib.sha256()
         try:
-            with path.open("rb") as handle:
+            with open_user_file(path, ModelError) as (handle, _):  # never a FIFO or device
                 while block := handle.read(CHUNK):
                     digest.update(block)
                     done += len(block)
