@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 
@@ -132,3 +133,25 @@ def test_learned_composition_is_trained_stored_and_used(drc, tiny_sd_models, pic
     assert methods == ["training-free", "drc"]
     status, _, err = drc("train", "profile-adapter", "Nobody")
     assert status == cli.EXIT_ERROR and "no profile named 'Nobody'" in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_models_add_on_a_fifo_is_refused_and_leaves_no_session(drc, tmp_path):
+    fifo = tmp_path / "model.safetensors"
+    os.mkfifo(fifo)
+    status, _, err = drc("models", "add", fifo)
+    assert status == cli.EXIT_ERROR
+    assert "not a regular file" in err and "Traceback" not in err
+    assert list((tmp_path / "home" / "sessions").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"[" * 200_000 + b"]" * 200_000, b'{"image_proj.x": {"dtype": "F32", "shape": 4}}'],
+)
+def test_models_add_on_a_malformed_header_is_one_line(drc, tmp_path, header):
+    path = tmp_path / "adapter.safetensors"
+    path.write_bytes(len(header).to_bytes(8, "little") + header)
+    status, _, err = drc("models", "add", path)
+    assert status == cli.EXIT_ERROR
+    assert len(err.strip().splitlines()) == 1 and "not a valid safetensors file" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 from pathlib import Path
 
@@ -222,3 +223,24 @@ def test_unusable_data_folder_is_one_clear_error(drc, tmp_path, monkeypatch):
     status, _, err = drc("vault", "init")
     assert status == cli.EXIT_ERROR
     assert "cannot create the vault" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and devices are POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "/dev/urandom"])
+def test_generate_refuses_a_reference_that_is_not_a_regular_file_at_once(drc, tmp_path, kind):
+    reference = Path(kind)
+    if kind == "fifo":
+        reference = tmp_path / "reference.png"
+        os.mkfifo(reference)
+    assert drc("vault", "init")[0] == cli.EXIT_OK
+    assert drc("profile", "create", "Alice")[0] == cli.EXIT_OK
+    status, _, err = drc("generate", "--profile", "Alice", "--reference", reference)
+    assert status == cli.EXIT_ERROR
+    assert "not a regular file" in err and "Traceback" not in err
+
+
+def test_a_passphrase_that_is_not_utf8_is_one_clear_error(drc, monkeypatch):
+    monkeypatch.setenv("DRC_PASSPHRASE", "caf\udce9 passphrase")  # b"caf\xe9" from a Latin-1 shell
+    status, _, err = drc("vault", "init")
+    assert status == cli.EXIT_ERROR
+    assert "not valid UTF-8" in err and len(err.strip().splitlines()) == 2  # warning + error

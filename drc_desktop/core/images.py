@@ -28,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from drc_desktop.core.errors import DrcError, ImageError, InputError
+from drc_desktop.core.user_files import read_user_file
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 """Pillow format names that may be decoded; GIF and multi-page TIFF give their first frame."""
@@ -42,6 +43,10 @@ MAX_PIXELS = 40_000_000
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Largest accepted file; a bigger one is refused before it is read into memory."""
+
+DESCRIPTION_SIDE = 512
+"""Import keeps a decoded image with its shorter side reduced to about this many pixels: the
+encoders read 64 to 224 pixels, and a 40-megapixel image would hold 120 MB (issue 13 §3)."""
 
 TRANSPARENT_BACKGROUND = (255, 255, 255)
 """The colour (white) that transparent and semi-transparent pixels are composited over."""
@@ -63,20 +68,15 @@ _MAX_INT32 = 2**31 - 1
 
 
 def read_image(path: str | os.PathLike[str]) -> Image.Image:
-    """Read ``path`` into memory and decode it with :func:`decode_image`.
+    """Read ``path`` into memory (``core.user_files``: regular files only, never a blocking
+    open) and decode it with :func:`decode_image`.
 
     Raises:
-        ImageError: the file cannot be read, is too big, or is not a usable image.
+        ImageError: the file cannot be read, is not a regular file, is too big, or is not a
+            usable image.
     """
-    path = Path(path)
-    name = str(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ImageError(f"{name}: file is over the limit of {MAX_FILE_BYTES:,} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImageError(f"{name}: cannot read file ({exc.strerror or exc})") from exc
-    return decode_image(data, name)
+    data = read_user_file(path, MAX_FILE_BYTES, ImageError)
+    return decode_image(data, str(path))
 
 
 def decode_image(data: bytes, name: str) -> Image.Image:
@@ -216,6 +216,13 @@ def _scale_to_8_bit(image: Image.Image) -> Image.Image:
 def _composite_over_background(rgba: Image.Image) -> Image.Image:
     background = Image.new("RGBA", rgba.size, (*TRANSPARENT_BACKGROUND, 255))
     return Image.alpha_composite(background, rgba).convert("RGB")
+
+
+def reduce_for_description(image: Image.Image) -> Image.Image:
+    """``image`` shrunk by a whole factor (box average) so that its shorter side stays at
+    least ``DESCRIPTION_SIDE``; a smaller image is returned as it is."""
+    factor = min(image.size) // DESCRIPTION_SIDE
+    return image.reduce(factor) if factor >= 2 else image
 
 
 def encode_png(image: Image.Image) -> bytes:

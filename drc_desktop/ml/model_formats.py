@@ -23,9 +23,19 @@ from enum import StrEnum
 from pathlib import Path
 
 from drc_desktop.core.errors import ModelError
+from drc_desktop.core.user_files import open_user_file, read_user_file
 
 PICKLE_SUFFIXES = frozenset({".ckpt", ".pt", ".pth", ".bin", ".pkl", ".pickle"})
 MAX_HEADER_BYTES = 100 * 1024 * 1024
+"""The safetensors library's own limit on the header."""
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+"""Largest JSON config read (``model_index.json``, ``config.json``...)."""
+DTYPE_BYTES = {
+    "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1,
+    "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
+    "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8,
+}  # fmt: skip
+"""Bytes per element of each safetensors dtype accepted."""
 
 CROSS_ATTENTION_ARCHITECTURE = {768: "sd15", 2048: "sdxl"}
 PIPELINE_ARCHITECTURE = {"StableDiffusionPipeline": "sd15", "StableDiffusionXLPipeline": "sdxl"}
@@ -93,28 +103,102 @@ def detect(path: Path) -> DetectedModel:
 
 
 def read_safetensors_header(path: Path) -> dict[str, dict]:
-    """The tensor table of a safetensors file: ``{name: {"dtype", "shape", ...}}``.
+    """The tensor table of a safetensors file: ``{name: {"dtype", "shape", "data_offsets"}}``.
+
+    The whole header is validated as the safetensors library will when the model is loaded
+    (issue 13 §3), so a file accepted here does not fail later: a JSON object of at most
+    ``MAX_HEADER_BYTES`` without duplicate keys; string-to-string ``__metadata__``; for each
+    tensor exactly a known ``dtype``, a ``shape`` of non-negative integers and ``data_offsets``
+    whose length is that of the shape; the tensors tile the data section exactly (sorted, no
+    overlap, no gap, no byte past the end of the file). The file is opened through
+    ``core.user_files`` (regular files only, no blocking open).
 
     Raises:
-        ModelError: the file is too short or its header is not valid safetensors JSON.
+        ModelError: the file is not a regular file, cannot be read, or its header is not
+            valid safetensors; the message names the file and the first problem.
     """
-    try:
-        with path.open("rb") as file:
+    with open_user_file(path, ModelError) as (file, size):
+        try:
             prefix = file.read(8)
             if len(prefix) != 8:
                 raise ModelError(f"{path}: too short to be a safetensors file")
             (length,) = struct.unpack("<Q", prefix)
-            if length > MAX_HEADER_BYTES or length > path.stat().st_size - 8:
-                raise ModelError(f"{path}: not a valid safetensors file (bad header length)")
-            header = json.loads(file.read(length))
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    except (ValueError, UnicodeDecodeError):
-        raise ModelError(f"{path}: not a valid safetensors file (bad header)") from None
-    if not isinstance(header, dict):
-        raise ModelError(f"{path}: not a valid safetensors file (bad header)")
-    header.pop("__metadata__", None)
+            if length > MAX_HEADER_BYTES or length > size - 8:
+                raise _bad_header(path, "bad header length")
+            text = file.read(length)
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if len(text) != length:
+        raise _bad_header(path, "the file is shorter than its header says")
+    header = _parse_header(path, text)
+    _check_tensors(path, header, size - 8 - length)
     return header
+
+
+def _bad_header(path: Path, reason: str) -> ModelError:
+    return ModelError(f"{path}: not a valid safetensors file ({reason})")
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a key appears twice")
+    return dict(pairs)
+
+
+def _parse_header(path: Path, text: bytes) -> dict[str, dict]:
+    if not text.lstrip(b" ").startswith(b"{"):
+        raise _bad_header(path, "the header is not a JSON object")
+    try:
+        header = json.loads(text.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise _bad_header(path, "the header is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad_header(path, f"bad header: {exc}") from None
+    if not isinstance(header, dict):
+        raise _bad_header(path, "the header is not a JSON object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(
+        isinstance(value, str) for value in metadata.values()
+    ):
+        raise _bad_header(path, "__metadata__ must map text to text")
+    return header
+
+
+def _check_tensors(path: Path, header: dict[str, dict], data_bytes: int) -> None:
+    spans = []
+    for name, info in header.items():
+        if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
+            raise _bad_header(path, f"tensor {name!r} needs exactly dtype, shape, data_offsets")
+        dtype, shape, offsets = info["dtype"], info["shape"], info["data_offsets"]
+        if not isinstance(dtype, str) or dtype not in DTYPE_BYTES:
+            raise _bad_header(path, f"tensor {name!r} has an unknown dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(_is_count(n) for n in shape):
+            raise _bad_header(path, f"tensor {name!r}: shape must be a list of sizes")
+        if (
+            not isinstance(offsets, list)
+            or len(offsets) != 2
+            or not all(_is_count(n) for n in offsets)
+            or offsets[0] > offsets[1]
+        ):
+            raise _bad_header(path, f"tensor {name!r}: bad data_offsets")
+        elements = 1
+        for n in shape:
+            elements *= n
+        if elements * DTYPE_BYTES[dtype] != offsets[1] - offsets[0]:
+            raise _bad_header(path, f"tensor {name!r}: its offsets do not fit its shape")
+        spans.append((offsets[0], offsets[1], name))
+    position = 0
+    for begin, end, name in sorted(spans):
+        if begin != position:
+            raise _bad_header(path, f"tensor {name!r} overlaps another or leaves a gap")
+        position = end
+    if position != data_bytes:
+        raise _bad_header(path, "the tensors do not cover the data exactly (cut off or padded)")
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 def _refuse_pickle(path: Path) -> None:
@@ -126,23 +210,26 @@ def _refuse_pickle(path: Path) -> None:
         )
 
 
-def _shape(header: dict[str, dict], key: str) -> list[int]:
-    return list(header[key]["shape"])
+def _size(path: Path, header: dict[str, dict], key: str, axis: int) -> int:
+    """Axis ``axis`` of tensor ``key`` (validated header), or a ModelError naming it."""
+    shape = header.get(key, {}).get("shape", [])
+    if len(shape) <= axis or shape[axis] == 0:
+        raise ModelError(f"{path}: tensor {key} is missing or has no size on axis {axis}")
+    return shape[axis]
 
 
 def _detect_ip_adapter(path: Path, header: dict[str, dict]) -> DetectedModel:
     keys = header.keys()
     if "image_proj.latents" in keys:
         variant = "plus"
-        embedding_dim = _shape(header, "image_proj.proj_in.weight")[1]
-        cross_attention_dim = _shape(header, "image_proj.proj_out.weight")[0]
-        num_tokens = _shape(header, "image_proj.latents")[1]
+        embedding_dim = _size(path, header, "image_proj.proj_in.weight", 1)
+        cross_attention_dim = _size(path, header, "image_proj.proj_out.weight", 0)
+        num_tokens = _size(path, header, "image_proj.latents", 1)
     elif "image_proj.proj.weight" in keys and "image_proj.norm.weight" in keys:
         variant = "base"
-        projection = _shape(header, "image_proj.proj.weight")
-        cross_attention_dim = _shape(header, "image_proj.norm.weight")[0]
-        embedding_dim = projection[1]
-        num_tokens = projection[0] // cross_attention_dim
+        cross_attention_dim = _size(path, header, "image_proj.norm.weight", 0)
+        embedding_dim = _size(path, header, "image_proj.proj.weight", 1)
+        num_tokens = _size(path, header, "image_proj.proj.weight", 0) // cross_attention_dim
     else:
         raise ModelError(
             f"{path}: an IP-Adapter variant that is not supported (only the base and 'plus' "
@@ -173,7 +260,7 @@ def _detect_single_file(path: Path, header: dict[str, dict]) -> DetectedModel:
         probe = "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_k.weight"
         if probe not in keys:
             raise ModelError(f"{path}: a checkpoint of an unknown Stable Diffusion layout")
-        width = _shape(header, probe)[1]
+        width = _size(path, header, probe, 1)
         if width != 768:
             raise ModelError(
                 f"{path}: a Stable Diffusion checkpoint with text width {width} (SD 2.x?); only "
@@ -277,11 +364,10 @@ def adapter_fits_encoder(adapter: dict, encoder: dict) -> bool:
 
 
 def _read_json(path: Path) -> dict:
+    text = read_user_file(path, MAX_CONFIG_BYTES, ModelError)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    except ValueError:
+        data = json.loads(text.decode("utf-8"))
+    except (ValueError, RecursionError):
         raise ModelError(f"{path}: not valid JSON") from None
     if not isinstance(data, dict):
         raise ModelError(f"{path}: not a JSON object")

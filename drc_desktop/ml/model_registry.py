@@ -18,6 +18,7 @@ from typing import Protocol
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.registrations import RegisteredModel
+from drc_desktop.core.user_files import open_user_file
 from drc_desktop.ml.model_formats import (
     PIPELINE_KINDS,
     ModelKind,
@@ -48,7 +49,7 @@ def hash_files(root: Path, files: tuple[str, ...] | list[str], progress: HashPro
     for name, path in paths.items():
         digest = hashlib.sha256()
         try:
-            with path.open("rb") as handle:
+            with open_user_file(path, ModelError) as (handle, _):  # never a FIFO or device
                 while block := handle.read(CHUNK):
                     digest.update(block)
                     done += len(block)

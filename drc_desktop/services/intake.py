@@ -17,14 +17,17 @@ from pathlib import Path
 from PIL import Image
 
 from drc_desktop.core.errors import ImageError
-from drc_desktop.core.images import decode_image, read_image
+from drc_desktop.core.images import decode_image, read_image, reduce_for_description
 from drc_desktop.core.scan import scan_paths
 from drc_desktop.ml.backends import Describer
 from drc_desktop.store.records import AuditEvent
 from drc_desktop.store.vault import Vault
 
 BATCH_SIZE = 16
-"""Images decoded and encoded together; bounds memory whatever the size of the import."""
+"""Most images described together."""
+BATCH_PIXELS = 16 * 1024 * 1024
+"""Most pixels (after ``reduce_for_description``) held for one batch: with the per-image
+pixel cap, import memory is bounded whatever the images (issue 13 §3)."""
 
 
 class ImportStatus(StrEnum):
@@ -55,7 +58,8 @@ def import_files(
     Results come in scan order. When ``should_stop()`` turns true the files already decoded
     are still stored, then the import stops; files not reached get no result.
     """
-    pending: list[tuple[Path, Image.Image]] = []
+    pending: list[tuple[Path, Image.Image, bytes]] = []  # path, reduced image, fingerprint
+    pixels = 0
     for entry in scan_paths(paths):
         if should_stop is not None and should_stop():
             break
@@ -65,13 +69,18 @@ def import_files(
             yield ImportResult(ImportStatus.skipped, entry.path, entry.problem)
         else:
             try:
-                pending.append((entry.path, read_image(entry.path)))
+                image = read_image(entry.path)
             except ImageError as exc:
                 yield ImportResult(ImportStatus.rejected, entry.path, _reason(exc, entry.path))
                 continue
-            if len(pending) >= BATCH_SIZE:
+            # reduce early: only the fingerprint needs the full-size pixels
+            fingerprint = vault.fingerprint(_pixels(image))
+            image = reduce_for_description(image)
+            pending.append((entry.path, image, fingerprint))
+            pixels += image.width * image.height
+            if len(pending) >= BATCH_SIZE or pixels >= BATCH_PIXELS:
                 yield from _store(vault, model, profile_id, pending)
-                pending = []
+                pending, pixels = [], 0
     yield from _store(vault, model, profile_id, pending)
 
 
@@ -99,13 +108,16 @@ def add_outputs_to_history(vault: Vault, model: Describer, output_ids: Iterable[
 
 
 def _store(
-    vault: Vault, model: Describer, profile_id: int, pending: list[tuple[Path, Image.Image]]
+    vault: Vault,
+    model: Describer,
+    profile_id: int,
+    pending: list[tuple[Path, Image.Image, bytes]],
 ) -> Iterator[ImportResult]:
     if not pending:
         return
-    vectors = model.describe([image for _, image in pending])
-    for (path, image), item in zip(pending, vectors, strict=True):
-        item_id = vault.history.add(profile_id, item, vault.fingerprint(_pixels(image)))
+    vectors = model.describe([image for _, image, _ in pending])
+    for (path, _, fingerprint), item in zip(pending, vectors, strict=True):
+        item_id = vault.history.add(profile_id, item, fingerprint)
         if item_id is None:
             yield ImportResult(ImportStatus.duplicate, path, "already in this profile")
         else:
