@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ from PIL import Image
 from drc_desktop import cli
 from drc_desktop.core import stickers
 from drc_desktop.ml import training
+from drc_desktop.ml.drc_mini import MiniModel
 from drc_desktop.ml.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
 from drc_desktop.ml.training import train_judges
+from drc_desktop.ml.weights import sha256_of
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -160,11 +163,15 @@ def test_eval_without_judges_says_how_to_train_them(trained_model_dir, tmp_path,
     assert not (tmp_path / "r.json").exists()
 
 
-def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, tiny_config):
+def test_train_builtin_command_trains_a_loadable_model_from_its_seed(
+    tmp_path, monkeypatch, tiny_config, trained_model_dir
+):
+    """``--seed`` reaches training: the report records it and the weights differ from the
+    session's tiny model, trained the same way from seed 0."""
     config_class = training.TrainConfig
 
     def tiny(seed: int = 0) -> training.TrainConfig:
-        return config_class.tiny()
+        return replace(config_class.tiny(), seed=seed)  # tiny sizes, the CLI's seed
 
     monkeypatch.setattr(training, "TrainConfig", tiny)
     original = training.train_builtin
@@ -174,10 +181,15 @@ def test_train_builtin_command_trains_a_loadable_model(tmp_path, monkeypatch, ti
         lambda out, config, device: original(out, config, tiny_config, device),
     )
     out = tmp_path / "model"
-    assert cli.main(["train", "builtin", "--out", str(out), "--no-importance-sampling"]) == 0
+    argv = ["train", "builtin", "--out", str(out), "--seed", "7", "--no-importance-sampling"]
+    assert cli.main(argv) == 0
     report = json.loads((out / "training.json").read_text())
+    assert report["seed"] == 7
     assert report["importance"]["enabled"] is False
     assert (out / "manifest.json").is_file()
+    MiniModel.load(out)  # loadable, manifest verified
+    encoder = "encoder.safetensors"
+    assert sha256_of(out / encoder) != sha256_of(trained_model_dir / encoder)
 
 
 def test_compose_reports_a_missing_history_path_and_goes_on(

@@ -76,9 +76,7 @@ class MiniBackend:
                 f"the {self.model_name} model has no text encoder: --prompt and "
                 "--negative-prompt work only with Stable Diffusion models"
             )
-        if request.size not in (None, STICKER_SIZE) or (
-            request.guidance_scale is not None
-        ):
+        if request.size not in (None, STICKER_SIZE) or (request.guidance_scale is not None):
             raise InputError(
                 f"--size and --guidance-scale do not apply to the {self.model_name} model"
             )
