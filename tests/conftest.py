@@ -70,3 +70,11 @@ def tiny_sd_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             hidden = fixtures.TINY_ENCODER["hidden_size"]
             paths["plus-sd15"] = fixtures.build_plus_adapter(plus, unet, hidden)
     return paths
+
+
+@pytest.fixture(scope="session")
+def trained_backend(trained_model_dir: Path, trained_model: MiniModel):
+    """``trained_model`` behind the backend protocol (``MiniBackend``)."""
+    from drc_desktop.ml.mini_backend import MiniBackend
+
+    return MiniBackend(trained_model, trained_model_dir)

@@ -21,6 +21,7 @@ from drc_desktop.ml import training
 from drc_desktop.ml.drc_mini import MiniModel
 from drc_desktop.ml.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
 from drc_desktop.ml.training import train_judges
+from drc_desktop.ml.weights import sha256_of
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -174,8 +175,10 @@ def test_eval_without_judges_says_how_to_train_them(trained_model_dir, tmp_path,
 
 
 def test_train_builtin_command_honours_seed_methods_and_the_ablation_switch(
-    tmp_path, monkeypatch, tiny_config
+    tmp_path, monkeypatch, tiny_config, trained_model_dir
 ):
+    """``--seed`` reaches training: the report records it and the weights differ from the
+    session's tiny model, trained the same way from seed 0."""
     config_class = training.TrainConfig
 
     def tiny_budget(**options) -> training.TrainConfig:
@@ -200,6 +203,8 @@ def test_train_builtin_command_honours_seed_methods_and_the_ablation_switch(
     assert (out / "generator-drc.safetensors").is_file()
     assert not (out / "generator-entangled.safetensors").exists()
     MiniModel.load(out, methods=("drc",))
+    encoder = "encoder.safetensors"
+    assert sha256_of(out / encoder) != sha256_of(trained_model_dir / encoder)
 
 
 def test_compose_reports_a_missing_history_path_and_goes_on(

@@ -20,10 +20,12 @@ from drc_desktop.cli.arguments import (
     print_table,
 )
 from drc_desktop.cli.vault import unlocked_vault
-from drc_desktop.core.errors import InputError
+from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.images import read_image
-from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
+from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.store.exports import export_outputs
+
+NOT_RECORDED = "not recorded"  # what outputs made before issue 11 show for unrecorded settings
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -76,6 +78,22 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     delete = sub.add_parser("delete", help="delete outputs from the vault")
     delete.add_argument("ids", nargs="+", type=int, metavar="ID")
     delete.set_defaults(handler=_cmd_outputs_delete)
+    again = sub.add_parser(
+        "regenerate",
+        help="generate an output again from its stored request; prints the new output's id",
+        description="Make output ID again from what the vault keeps with it (the resolved "
+        "request, the reference's features, the history digest) and store it as a new output. "
+        "The same pixels come out on the same device and library versions. Refused when a "
+        "model file changed or is missing, or when the profile's history changed (then "
+        "--current-history generates from the history as it is now).",
+    )
+    again.add_argument("id", type=int, metavar="ID")
+    again.add_argument(
+        "--current-history", action="store_true",
+        help="if the history changed since, use it as it is now (other pixels)",
+    )  # fmt: skip
+    add_device_option(again)
+    again.set_defaults(handler=_cmd_outputs_regenerate)
     feedback = sub.add_parser(
         "add-to-history", help="add outputs' vectors to their profile's history"
     )
@@ -107,12 +125,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             guidance_scale=args.guidance_scale,
             method=args.method,
         )
-        options = {"cpu_offload": args.cpu_offload, "vae_tiling": args.vae_tiling}
-        if profile.model == BUILTIN_MODEL:
-            if any(options.values()):
-                raise InputError("--cpu-offload and --vae-tiling apply to Stable Diffusion models")
-            options = {}
-        model = load_generator(vault, profile.model, args.device, **options)
+        model = load_generator(
+            vault, profile.model, args.device, cpu_offload=args.cpu_offload,
+            vae_tiling=args.vae_tiling,
+        )  # fmt: skip
         check_request(model, request)
         output_ids: list[int] = []
         for _, _, ids in generate_for_profile(vault, model, request, reference):
@@ -136,6 +152,7 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
             "width": o.width,
             "height": o.height,
             "request": json.loads(o.request.to_json()),
+            "not_recorded": list(o.request.not_recorded()),
         }
         for o in found
     ]
@@ -147,12 +164,32 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
             "id": o.id, "profile": names.get(o.profile_id), "created_at": o.created_at,
             "method": o.request.method, "seed": o.request.seed,
             "style": f"{o.request.style_strength:g}",
-            "semantic": f"{o.request.semantic_strength:g}", "steps": o.request.steps or "default",
+            "semantic": f"{o.request.semantic_strength:g}",
+            "steps": o.request.steps or NOT_RECORDED, "size": o.request.size or NOT_RECORDED,
+            "device": o.request.device or NOT_RECORDED,
         }
         for o in found
     ]  # fmt: skip
     print_table(table, ("id", "profile", "created_at", "method", "seed", "style", "semantic",
-                        "steps"))  # fmt: skip
+                        "steps", "size", "device"))  # fmt: skip
+    return EXIT_OK
+
+
+def _cmd_outputs_regenerate(args: argparse.Namespace) -> int:
+    from drc_desktop.services.generation import regenerate
+    from drc_desktop.services.models import load_generator
+
+    with unlocked_vault() as vault:
+        request = vault.outputs.get(args.id).request
+        try:
+            model = load_generator(vault, request.model, args.device)
+        except ModelError as exc:
+            raise ModelError(f"output {args.id} cannot be made again: {exc}") from None
+        new_ids: list[int] = []
+        for _, _, ids in regenerate(vault, model, args.id, current_history=args.current_history):
+            new_ids = ids or new_ids
+    for output_id in new_ids:
+        print(output_id)
     return EXIT_OK
 
 

@@ -1,4 +1,7 @@
-"""The model a profile is bound to, loaded for what is asked of it.
+"""The backend registry: the model a profile is bound to, loaded for what is asked of it.
+
+The only module that tells the backends apart (by model name); everything else uses the
+protocol of ``ml/backend.py``.
 
 Profiles name their model: ``drc-mini`` (the built-in model) or a registered Stable Diffusion
 model (``drc models add``). Import needs only the model's image encoder
@@ -9,16 +12,20 @@ module never imports the vault.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 from PIL import Image
 
-from drc_desktop.core.errors import ModelError
+from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import BUILTIN_MODEL
 from drc_desktop.core.vectors import ImageVectors
+from drc_desktop.ml.backend import Backend
 from drc_desktop.ml.model_formats import PIPELINE_KINDS
 from drc_desktop.ml.model_registry import ModelLookup
+
+if TYPE_CHECKING:
+    from drc_desktop.ml.mini_backend import MiniBackend
 
 
 class Describer(Protocol):
@@ -44,17 +51,23 @@ def check_profile_model(models: ModelLookup, name: str) -> None:
         )
 
 
-def load_builtin(name: str, device: torch.device | str = "cpu"):
-    """The built-in ``MiniModel``.
+def trains_profile_adapter(name: str) -> bool:
+    """Whether profiles of model ``name`` can learn their own composition (the built-in
+    model's is trained once, with the model)."""
+    return name != BUILTIN_MODEL
+
+
+def load_builtin(name: str = BUILTIN_MODEL, device: torch.device | str = "cpu") -> MiniBackend:
+    """The built-in model behind the backend protocol.
 
     Raises:
         ModelError: an unknown model name, or the built-in model's files fail their manifest.
     """
-    from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+    from drc_desktop.ml.mini_backend import MiniBackend
 
     if name != BUILTIN_MODEL:
         raise ModelError(f"model {name!r} is not available on this computer")
-    return MiniModel.load(BUILTIN_MODEL_DIR).to(device)
+    return MiniBackend.load(device=device)
 
 
 def load_describer(models: ModelLookup, name: str, device: str = "cpu") -> Describer:
@@ -65,11 +78,27 @@ def load_describer(models: ModelLookup, name: str, device: str = "cpu") -> Descr
     return load_encoder(models, models.get(name), device)
 
 
-def load_generator(models: ModelLookup, name: str, device: str = "cpu", **options: bool):
-    """The built-in ``MiniModel`` or a loaded ``SdBackend`` (``options``: ``cpu_offload``,
-    ``vae_tiling``; files are checked against their manifests first)."""
+def load_generator(
+    models: ModelLookup,
+    name: str,
+    device: str = "cpu",
+    *,
+    cpu_offload: bool = False,
+    vae_tiling: bool = False,
+) -> Backend:
+    """The backend of model ``name``: the built-in model, or a registered Stable Diffusion
+    model (its files checked against their manifests first; ``cpu_offload`` and
+    ``vae_tiling`` save memory there).
+
+    Raises:
+        InputError: memory options for the built-in model, an unknown name.
+        ModelError: the model's files are missing, changed or unloadable.
+    """
     if name == BUILTIN_MODEL:
+        if cpu_offload or vae_tiling:
+            raise InputError("--cpu-offload and --vae-tiling apply to Stable Diffusion models")
         return load_builtin(BUILTIN_MODEL, device)
     from drc_desktop.ml.diffusers_backend.pipeline import LoadOptions, SdBackend
 
-    return SdBackend.load(models, models.get(name), LoadOptions(device=device, **options))
+    options = LoadOptions(device=device, cpu_offload=cpu_offload, vae_tiling=vae_tiling)
+    return SdBackend.load(models, models.get(name), options)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 
 from drc_desktop.core.composition import DEVICE_CHOICES
@@ -19,3 +22,16 @@ def resolve_device(name: str = "auto") -> torch.device:
     if (name == "cuda" and not cuda) or (name == "mps" and not mps):
         raise InputError(f"device: {name} was requested but is not available on this machine")
     return torch.device(name)
+
+
+@contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run with ``count`` CPU threads (None: leave as is), then restore the previous count."""
+    before = torch.get_num_threads()
+    if count is not None and count != before:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)

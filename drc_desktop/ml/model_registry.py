@@ -10,26 +10,19 @@ through :class:`ModelLookup` only (``ml/`` does not import ``store/``).
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.registrations import RegisteredModel
-from drc_desktop.core.user_files import open_user_file
 from drc_desktop.ml.model_formats import (
     PIPELINE_KINDS,
     ModelKind,
     adapter_fits_encoder,
     detect,
 )
-
-HashProgress = Callable[[str, int, int], None]
-"""Called as ``progress(file, done_bytes, total_bytes)`` while hashing."""
-
-CHUNK = 4 << 20
+from drc_desktop.ml.weights import HashProgress, hash_files
 
 
 class ModelLookup(Protocol):
@@ -38,27 +31,6 @@ class ModelLookup(Protocol):
     def get(self, name: str) -> RegisteredModel: ...
 
     def list(self) -> list[RegisteredModel]: ...
-
-
-def hash_files(root: Path, files: tuple[str, ...] | list[str], progress: HashProgress | None):
-    """SHA-256 of each file (relative to ``root``, or ``root`` itself for a single file)."""
-    paths = {name: (root if root.is_file() else root / name) for name in files}
-    total = sum(path.stat().st_size for path in paths.values())
-    done = 0
-    manifest = {}
-    for name, path in paths.items():
-        digest = hashlib.sha256()
-        try:
-            with open_user_file(path, ModelError) as (handle, _):  # never a FIFO or device
-                while block := handle.read(CHUNK):
-                    digest.update(block)
-                    done += len(block)
-                    if progress is not None:
-                        progress(name, done, total)
-        except OSError as exc:
-            raise ModelError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-        manifest[name] = digest.hexdigest()
-    return manifest
 
 
 def describe_model(

@@ -184,6 +184,32 @@ class GalleryModel(QObject):
 
         self.session.export_outputs(output_ids, folder, done, scale)
 
+    def generate_again(self, profile_name: str, output_id: int) -> None:
+        """Make an output again from its stored request (same pixels, as a new output); the
+        notice says why when it cannot be (a model file changed, the history changed)."""
+        session = self.session
+
+        def work(should_stop):
+            from drc_desktop.services.generation import regenerate
+
+            model = session.generator(session.vault.outputs.get(output_id).request.model)
+            new_ids: list[int] = []
+            for step, total, ids in regenerate(
+                session.vault, model, output_id, should_stop=should_stop
+            ):
+                if ids is None:
+                    yield Progress(step, total, self.tr("step {} of {}").format(step, total))
+                else:
+                    new_ids = ids
+            return new_ids
+
+        def done(ids: list) -> None:
+            self.notice.emit(self.tr("Generated again as output {}").format(ids[0]))
+            self.load(profile_name)
+            session.refresh_profiles()
+
+        session.run(f"generate {output_id} again", work, done)
+
 
 def delete_outputs(session: SessionModel, undo: UndoModel, output_ids: list[int],
                    on_change) -> None:  # fmt: skip

@@ -126,7 +126,7 @@ class SessionModel(QObject):
             if self.vault is not None:
                 self.vault.close()
             self.vault = None
-            self._models.clear()
+            self._release_models()
             return None
             yield
 
@@ -208,6 +208,14 @@ class SessionModel(QObject):
             self._models[key] = load_describer(self.vault, name, self.device_name)
         return self._models[key]
 
+    def _release_models(self) -> None:
+        """Drop the loaded models, letting backends stop their threads (engine thread)."""
+        for model in self._models.values():
+            close = getattr(model, "close", None)  # describers hold no thread
+            if close is not None:
+                close()
+        self._models.clear()
+
     def generator(self, name: str):
         key = f"generate:{name}"
         if key not in self._models:
@@ -253,7 +261,7 @@ class SessionModel(QObject):
 
         def work(should_stop):
             self.device_name = name
-            self._models.clear()
+            self._release_models()
             return None
             yield
 

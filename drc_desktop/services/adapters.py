@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from drc_desktop.core.errors import InputError
-from drc_desktop.core.requests import BUILTIN_MODEL
+from drc_desktop.ml.backends import trains_profile_adapter
 from drc_desktop.ml.devices import resolve_device
 from drc_desktop.ml.diffusers_backend.clip_encoder import encoder_identity
 from drc_desktop.ml.diffusers_backend.profile_adapter import (
@@ -28,7 +28,7 @@ def train_for_profile(
         InputError: the profile uses the built-in model, or has too few usable items.
     """
     profile = vault.profiles.get(name)
-    if profile.model == BUILTIN_MODEL:
+    if not trains_profile_adapter(profile.model):
         raise InputError(
             f"profile {name!r} uses the built-in model, whose composition is already trained"
         )

@@ -1,179 +1,297 @@
-"""Generation from the vault: a profile's stored style, a reference's semantics.
+"""Generation for a profile: its stored style, a reference's semantics, outputs in the vault.
 
-The profile's history is never images again: generation reads the stored encoder tokens
-``[N, 16, 64]`` and lets the disentangler aggregate the style (``style_of_history``), as the
-paper does for a history (§3.3). The reference is decoded in memory and not stored. Every
-output, upscaled to the sticker size as `drc compose` writes it, is stored in the vault with
-its :class:`GenerationRequest` before anything else sees it.
+The profile's history is never images again: generation reads the stored vectors and the
+backend aggregates the style. The reference is decoded in memory and not stored; what the
+backend needs of it (its features, never its pixels) is kept, encrypted, with every output,
+together with the *resolved* request (every default explicit, the SHA-256 of every weight
+file) and a digest of the history items used, so that :func:`regenerate` can make the same
+pixels again or say why it cannot (issue 11 §3).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-import torch
 from PIL import Image
 
-from drc_desktop.core.errors import InputError
+from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.images import encode_png
-from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
-from drc_desktop.core.stickers import STICKER_SIZE
-from drc_desktop.ml.backends import load_builtin
-from drc_desktop.ml.drc_mini import MiniModel
+from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.core.vectors import ImageVectors
+from drc_desktop.ml.backend import (
+    Backend,
+    GenerationStep,
+    ReferenceFeatures,
+    features_from_bytes,
+    features_to_bytes,
+)
+from drc_desktop.ml.devices import torch_threads
 from drc_desktop.store.vault import Vault
 
+GenerationProgress = tuple[int, int, list[int] | None]
+"""``(step, total, None)`` per denoising step, then ``(total, total, output ids)``."""
 
-def load_model(name: str, device: torch.device | str = "cpu") -> MiniModel:
-    """The built-in model (kept for the benchmarks and the demo)."""
-    return load_builtin(name, device)
+PROFILE_ADAPTER_WEIGHTS = "profile-adapter"
+"""The key of a profile's learned composition in a resolved request's ``weights``."""
 
 
-def check_request(model: object, request: GenerationRequest) -> None:
-    """Raises InputError for options the model cannot honour: the built-in model has no text
-    encoder and one output size."""
-    if not isinstance(model, MiniModel):
-        return
-    if request.prompt is not None or request.negative_prompt is not None:
-        raise InputError(
-            f"the {BUILTIN_MODEL} model has no text encoder: --prompt and --negative-prompt "
-            "work only with Stable Diffusion models"
-        )
-    if request.size is not None or request.guidance_scale is not None:
-        raise InputError(f"--size and --guidance-scale do not apply to the {BUILTIN_MODEL} model")
+def check_request(backend: Backend, request: GenerationRequest) -> None:
+    """Raises InputError for options the profile's model cannot honour."""
+    backend.check(request)
 
 
 def generate_for_profile(
     vault: Vault,
-    model: object,
+    backend: Backend,
     request: GenerationRequest,
     reference: Image.Image,
     *,
-    on_step: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-) -> Iterator[tuple[int, int, list[int] | None]]:
+) -> Iterator[GenerationProgress]:
     """Generate ``request.n`` images and store them in the vault.
 
-    A generator: yields ``(total, total, output_ids)`` at the end, and for the built-in model
-    also ``(step, total, None)`` per denoising step. ``on_step(step, total)`` is called after
-    every step with either backend (Stable Diffusion runs in the calling thread, so its steps
-    reach the caller only this way). Cancelled (``should_stop()``) means nothing is stored.
+    A generator: yields ``(step, total, None)`` after every denoising step, then
+    ``(total, total, output_ids)``. Cancelled (``should_stop()``) means nothing is stored.
 
     Raises:
         InputError: the profile has no history, its items come from another encoder, or the
             request asks for what the model cannot do.
     """
-    check_request(model, request)
+    backend.check(request)
     profile = vault.profiles.get_by_id(request.profile_id)
-    # one read of the history: the features column for drc-mini, whole items for SD
-    if isinstance(model, MiniModel):
-        encoders, features = vault.history.features(profile.id)
-        count = None if features is None else len(features)
-    else:
-        history = [item.vectors for item in vault.history.list(profile.id)]
-        encoders, count = {v.encoder for v in history}, len(history)
-    if not encoders:
-        raise InputError(
-            f"profile {profile.name!r} has no history yet: import some of its images first"
-        )
-    if encoders != {model.encoder.identity} or count is None:
-        raise InputError(
-            f"profile {profile.name!r} holds vectors from another encoder "
-            f"({', '.join(sorted(encoders - {model.encoder.identity}))}); they cannot be "
-            f"used with {model.encoder.identity}: import the images again"
-        )
-    request = replace(request, history_items=count)
-    if not isinstance(model, MiniModel):
-        adapter = load_profile_adapter(vault, profile.id, model.encoder.identity)
-        if request.method == "auto":
-            request = replace(request, method="drc" if adapter else "training-free")
-        images = model.generate(
-            history, reference, request, adapter=adapter, on_step=on_step,
-            should_stop=should_stop,
-        )  # fmt: skip
-        if images is not None:
-            steps = request.steps or 0
-            yield steps, steps, _store(vault, images, request)
-        return
-    if request.method == "auto":
-        request = replace(request, method="drc")
-    progress = model.generate_from_features(
-        torch.from_numpy(features),
-        reference,
-        n=request.n,
-        seed=request.seed,
-        steps=request.steps,
-        style_strength=request.style_strength,
-        semantic_strength=request.semantic_strength,
-        method=request.method,
-        should_stop=should_stop,
+    history = profile_history(vault, backend, request.profile_id)
+    adapter, adapter_digest = _profile_adapter(vault, backend, profile.id)
+    request = resolve(backend, replace(request, history_items=len(history)), adapter_digest)
+    features = backend.reference_features(reference, request)
+    yield from _generate_and_store(
+        vault, backend, history, features, request, adapter, should_stop=should_stop
     )
-    for step, total, images in progress:
-        if images is None:
-            if on_step is not None:
-                on_step(step, total)
-            yield step, total, None
-            continue
-        shown = [i.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC) for i in images]
-        yield total, total, _store(vault, shown, request)
 
 
-def load_profile_adapter(vault: Vault, profile_id: int, encoder: str):
-    """The profile's learned composition, or None. Raises InputError when it was trained on
-    another encoder's features (retrain it)."""
-    stored = vault.profile_adapters.get(profile_id)
-    if stored is None:
-        return None
-    if stored.encoder != encoder:
-        raise InputError(
-            "the profile's learned composition was trained for another image encoder; retrain "
-            "it with `drc train profile-adapter NAME` or generate with --method training-free"
+def resolve(
+    backend: Backend, request: GenerationRequest, adapter_digest: str | None = None
+) -> GenerationRequest:
+    """The request with every default explicit, the profile's learned composition among the
+    weights when it has one."""
+    resolved = backend.resolve(request, profile_adapter=adapter_digest is not None)
+    if adapter_digest is not None and resolved.method == "drc":
+        resolved = replace(
+            resolved, weights={**(resolved.weights or {}), PROFILE_ADAPTER_WEIGHTS: adapter_digest}
         )
-    from drc_desktop.ml.diffusers_backend.profile_adapter import ProfileAdapter
-
-    return ProfileAdapter.from_bytes(stored.config, stored.weights)
+    return resolved
 
 
-def _store(vault: Vault, images: list[Image.Image], request: GenerationRequest) -> list[int]:
-    return [
-        vault.outputs.add(encode_png(image), image.width, image.height, replace(request, index=i))
-        for i, image in enumerate(images)
-    ]
+def regenerate(
+    vault: Vault,
+    backend: Backend,
+    output_id: int,
+    *,
+    current_history: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[GenerationProgress]:
+    """Generate output ``output_id`` again from what the vault keeps with it and store the
+    result as a new output (progress as :func:`generate_for_profile`, the new id last).
+
+    The same pixels come out on the same device and library versions. With
+    ``current_history`` a profile whose history changed since is generated from its current
+    history (the pixels then differ).
+
+    Raises:
+        InputError: the output was stored before requests were recorded in full, or the
+            profile's history changed (and ``current_history`` is false).
+        ModelError: a weight file the output was made with changed or is missing.
+    """
+    output = vault.outputs.get(output_id)
+    stored = output.request
+    missing = stored.not_recorded()
+    if output.reference_features is None or missing:
+        what = ", ".join(missing) if missing else "the reference's features"
+        raise InputError(
+            f"output {output_id} was made before DRC Desktop recorded how ({what} not "
+            "recorded): it cannot be generated again"
+        )
+    history = profile_history(vault, backend, stored.profile_id)
+    if history_digest(history) != output.history_digest and not current_history:
+        raise InputError(
+            f"the profile's history changed since output {output_id} was made (items were "
+            "added or removed), so its pixels cannot be made again; generate from the current "
+            "history instead with --current-history"
+        )
+    adapter, adapter_digest = _profile_adapter(vault, backend, stored.profile_id)
+    request = replace(stored, index=None, history_items=len(history))
+    features = features_from_bytes(output.reference_features)
+    index = stored.index or 0
+    with torch_threads(stored.threads):  # CPU maths can depend on the thread count
+        current = resolve(backend, request, adapter_digest if stored.method == "drc" else None)
+        check_weights(output_id, stored.weights or {}, current.weights or {})
+        for step, total, images in _generate(
+            backend, history, features, current, adapter, should_stop=should_stop
+        ):
+            if images is None:
+                yield step, total, None
+                continue
+            kept = replace(current, index=index)
+            yield (
+                total,
+                total,
+                store_outputs(
+                    vault,
+                    [images[index]],
+                    kept,
+                    features,
+                    history_digest(history),
+                    first_index=index,
+                ),
+            )
 
 
-@dataclass(frozen=True)
-class GenerationStep:
-    step: int
-    total: int
-    images: list[Image.Image] | None = None
+def check_weights(output_id: int, made_with: dict[str, str], now: dict[str, str]) -> None:
+    """Raises ModelError naming each weight file that changed or is gone since an output was
+    made (``model:file`` -> SHA-256 maps)."""
+    gone = sorted(set(made_with) - set(now))
+    changed = sorted(name for name in set(made_with) & set(now) if made_with[name] != now[name])
+    problems = [f"{name} changed" for name in changed] + [f"{name} is missing" for name in gone]
+    if problems:
+        raise ModelError(
+            f"output {output_id} cannot be made again exactly: {'; '.join(problems)} since it "
+            "was made (SHA-256 differs)"
+        )
 
 
 def style_preview(
     vault: Vault,
-    model: object,
+    backend: Backend,
     profile_id: int,
     n: int,
     *,
     should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[GenerationStep]:
-    """A few images from the profile's style alone (semantic strength 0); not stored."""
-    neutral = Image.new("RGB", (64, 64), (128, 128, 128))  # ignored at strength 0
-    if isinstance(model, MiniModel):
-        _, features = vault.history.features(profile_id)
-        if features is None:
-            return
-        for step, total, result in model.generate_from_features(
-            torch.from_numpy(features), neutral, n=n, seed=0, semantic_strength=0.0,
-            should_stop=should_stop,
-        ):  # fmt: skip
-            yield GenerationStep(step, total, result)
+    """A few images from the profile's style alone (semantic strength 0, seed 0, the
+    model's training-free composition); not stored. Nothing when the history is empty."""
+    if not vault.history.count(profile_id):
         return
-    history = [item.vectors for item in vault.history.list(profile_id)]
-    profile = vault.profiles.get_by_id(profile_id)
-    request = GenerationRequest(
-        profile_id=profile_id, model=profile.model, method="training-free", n=n,
-        semantic_strength=0.0,
+    history = profile_history(vault, backend, profile_id)
+    neutral = Image.new("RGB", (64, 64), (128, 128, 128))  # ignored at strength 0
+    request = backend.resolve(
+        GenerationRequest(profile_id=profile_id, model=backend.model_name, method="auto", n=n,
+                          semantic_strength=0.0),
+        profile_adapter=False,
     )  # fmt: skip
-    images = model.generate(history, neutral, request, should_stop=should_stop)
-    if images is not None:
-        yield GenerationStep(1, 1, images)
+    features = backend.reference_features(neutral, request)
+    yield from backend.generate(history, features, request, should_stop=should_stop)
+
+
+def profile_history(vault: Vault, backend: Backend, profile_id: int) -> list[ImageVectors]:
+    """The vectors of the profile's history, in import order, checked against the backend's
+    encoder.
+
+    Raises:
+        InputError: the history is empty, or holds vectors of another encoder.
+    """
+    profile = vault.profiles.get_by_id(profile_id)
+    history = [item.vectors for item in vault.history.list(profile.id)]
+    encoders = {vectors.encoder for vectors in history}
+    if not encoders:
+        raise InputError(
+            f"profile {profile.name!r} has no history yet: import some of its images first"
+        )
+    if encoders != {backend.encoder_identity}:
+        raise InputError(
+            f"profile {profile.name!r} holds vectors from another encoder "
+            f"({', '.join(sorted(encoders - {backend.encoder_identity}))}); they cannot be "
+            f"used with {backend.encoder_identity}: import the images again"
+        )
+    return history
+
+
+def history_digest(history: list[ImageVectors]) -> str:
+    """SHA-256 over the encoder and features of each history item, in order: it changes when
+    an item is added or removed."""
+    digest = hashlib.sha256()
+    for vectors in history:
+        digest.update(vectors.encoder.encode() + b"\0" + str(vectors.features.shape).encode())
+        digest.update(vectors.features.tobytes())
+    return digest.hexdigest()
+
+
+def store_outputs(
+    vault: Vault,
+    images: list[Image.Image],
+    request: GenerationRequest,
+    features: ReferenceFeatures,
+    digest: str,
+    first_index: int = 0,
+) -> list[int]:
+    """Store images with the resolved request, the reference's features and the history
+    digest; returns their ids."""
+    blob = features_to_bytes(features)
+    ids = []
+    for i, image in enumerate(images):
+        kept = replace(request, index=first_index + i)
+        png = encode_png(image)
+        ids.append(
+            vault.outputs.add(
+                png, image.width, image.height, kept, reference_features=blob, history_digest=digest
+            )
+        )
+    return ids
+
+
+def _generate_and_store(
+    vault: Vault,
+    backend: Backend,
+    history: list[ImageVectors],
+    features: ReferenceFeatures,
+    request: GenerationRequest,
+    adapter: object | None,
+    *,
+    should_stop: Callable[[], bool] | None,
+) -> Iterator[GenerationProgress]:
+    for step, total, images in _generate(
+        backend, history, features, request, adapter, should_stop=should_stop
+    ):
+        if images is None:
+            yield step, total, None
+        else:
+            ids = store_outputs(vault, images, request, features, history_digest(history))
+            yield total, total, ids
+
+
+def _generate(
+    backend: Backend,
+    history: list[ImageVectors],
+    features: ReferenceFeatures,
+    request: GenerationRequest,
+    adapter: object | None,
+    *,
+    should_stop: Callable[[], bool] | None,
+) -> Iterator[tuple[int, int, list[Image.Image] | None]]:
+    steps = backend.generate(
+        history, features, request, profile_adapter=adapter, should_stop=should_stop
+    )
+    for step in steps:
+        yield step.step, step.total, step.images
+
+
+def _profile_adapter(
+    vault: Vault, backend: Backend, profile_id: int
+) -> tuple[object | None, str | None]:
+    """The profile's learned composition and the SHA-256 of its weights, or (None, None).
+
+    Raises:
+        InputError: it was trained on another encoder's features (retrain it).
+    """
+    if not backend.learns_profile_adapter:
+        return None, None
+    stored = vault.profile_adapters.get(profile_id)
+    if stored is None:
+        return None, None
+    if stored.encoder != backend.encoder_identity:
+        raise InputError(
+            "the profile's learned composition was trained for another image encoder; retrain "
+            "it with `drc train profile-adapter NAME` or generate with --method training-free"
+        )
+    adapter = backend.read_profile_adapter(stored.config, stored.weights)
+    return adapter, hashlib.sha256(stored.weights).hexdigest()

@@ -64,7 +64,12 @@ class HistoryItem:
 
 @dataclass(frozen=True)
 class Output:
-    """A generated image, PNG bytes without metadata, and the request that made it."""
+    """A generated image, PNG bytes without metadata, and the resolved request that made it.
+
+    ``reference_features`` (safetensors bytes: what the backend kept of the reference, never
+    its pixels) and ``history_digest`` (SHA-256 of the history items used) let it be made
+    again; None for outputs stored before schema version 5.
+    """
 
     id: int
     profile_id: int
@@ -73,6 +78,8 @@ class Output:
     height: int
     request: GenerationRequest
     png: bytes | None = None  # left out by listings
+    reference_features: bytes | None = None  # only from OutputRepository.get
+    history_digest: str | None = None
 
 
 @dataclass(frozen=True)

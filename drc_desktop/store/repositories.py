@@ -233,19 +233,34 @@ class OutputRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
 
-    def add(self, png: bytes, width: int, height: int, request: GenerationRequest) -> int:
+    def add(
+        self,
+        png: bytes,
+        width: int,
+        height: int,
+        request: GenerationRequest,
+        *,
+        reference_features: bytes | None = None,
+        history_digest: str | None = None,
+    ) -> int:
+        """Store one output with its request, the reference's features and the history
+        digest (see ``Output``); returns its id."""
         with transaction(self._db):
             cursor = self._db.execute(
-                "INSERT INTO outputs (profile_id, created_at, png, width, height, request)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (request.profile_id, now(), png, width, height, request.to_json()),
-            )
+                "INSERT INTO outputs (profile_id, created_at, png, width, height, request,"
+                " reference_features, history_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    request.profile_id, now(), png, width, height, request.to_json(),
+                    reference_features, history_digest,
+                ),
+            )  # fmt: skip
             record(self._db, AuditEvent.generated, request.profile_id, 1)
             return cursor.lastrowid
 
     def list(self, profile_id: int | None = None, *, with_png: bool = False) -> list[Output]:
         """Outputs oldest first (of one profile, or all); PNG bytes only with ``with_png``."""
-        columns = "id, profile_id, created_at, width, height, request" + ", png" * with_png
+        columns = "id, profile_id, created_at, width, height, request, history_digest"
+        columns += ", png" * with_png
         query = f"SELECT {columns} FROM outputs"
         if profile_id is None:
             rows = self._db.execute(query + " ORDER BY id")
@@ -256,8 +271,8 @@ class OutputRepository:
     def get(self, output_id: int) -> Output:
         """The output with its PNG bytes. Raises InputError for an unknown id."""
         row = self._db.execute(
-            "SELECT id, profile_id, created_at, width, height, request, png FROM outputs"
-            " WHERE id = ?",
+            "SELECT id, profile_id, created_at, width, height, request, history_digest, png,"
+            " reference_features FROM outputs WHERE id = ?",
             (output_id,),
         ).fetchone()
         if row is None:
@@ -428,8 +443,10 @@ def _model(row: tuple) -> RegisteredModel:
 
 
 def _output(row: tuple) -> Output:
-    output_id, profile_id, created_at, width, height, request = row[:6]
-    png = row[6] if len(row) > 6 else None
+    output_id, profile_id, created_at, width, height, request, digest = row[:7]
+    png = row[7] if len(row) > 7 else None
+    features = row[8] if len(row) > 8 else None
     return Output(
-        output_id, profile_id, created_at, width, height, GenerationRequest.from_json(request), png
-    )
+        output_id, profile_id, created_at, width, height, GenerationRequest.from_json(request),
+        png, features, digest,
+    )  # fmt: skip

@@ -106,7 +106,15 @@ CREATE TABLE profile_adapters (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4)
+_VERSION_5 = """
+-- reproducible outputs (issue 11 §3): what the backend kept of the reference (its features as
+-- safetensors bytes, never its pixels) and a SHA-256 of the history items used; the request
+-- column now holds the resolved request (every default explicit, weight hashes)
+ALTER TABLE outputs ADD COLUMN reference_features BLOB;
+ALTER TABLE outputs ADD COLUMN history_digest TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5)
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this app writes; vaults of any earlier version are migrated forward."""
 

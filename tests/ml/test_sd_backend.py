@@ -11,6 +11,7 @@ from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.ml.backend import final_images
 from drc_desktop.ml.diffusers_backend import ip_adapter
 from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
 from drc_desktop.services.models import check_files, register
@@ -42,6 +43,15 @@ def backends(tiny_sd_models, tmp_path_factory):
             model = register(vault, tiny_sd_models[architecture], name=architecture)
             loaded[architecture] = SdBackend.load(vault.models, model)
     return loaded
+
+
+def generate(backend, history, reference, request, adapter=None, should_stop=None):
+    """Images from a reference image through the protocol (None when stopped)."""
+    features = backend.reference_features(reference, request)
+    steps = backend.generate(
+        history, features, request, profile_adapter=adapter, should_stop=should_stop
+    )
+    return final_images(steps)
 
 
 def images(count: int) -> list[Image.Image]:
@@ -135,7 +145,7 @@ def test_both_strengths_change_the_output(backends, architecture):
             profile_id=1, method="training-free", n=1, steps=2, size=64, seed=3,
             style_strength=style, semantic_strength=semantic,
         )  # fmt: skip
-        result = backend.generate(history, reference, request)
+        result = generate(backend, history, reference, request)
         assert result[0].size == (64, 64)
         outputs.setdefault((style, semantic), []).append(np.asarray(result[0]).astype(int))
     first, again = outputs[1.0, 1.0]
@@ -147,8 +157,9 @@ def test_both_strengths_change_the_output(backends, architecture):
 def test_embeddings_with_and_without_classifier_free_guidance(backends):
     backend = backends["sd15"]
     history = backend.describe(images(3))
-    guided = backend.embeddings(history, images(1)[0], guided=True)
-    single = backend.embeddings(history, images(1)[0], guided=False)
+    (reference,) = backend.describe(images(1))
+    guided = backend.embeddings(history, reference, guided=True)
+    single = backend.embeddings(history, reference, guided=False)
     width = history[0].style.shape[-1]
     assert [tuple(e.shape) for e in guided] == [(2, 1, 1, width)] * 2
     assert [tuple(e.shape) for e in single] == [(1, 1, 1, width)] * 2
@@ -158,14 +169,14 @@ def test_embeddings_with_and_without_classifier_free_guidance(backends):
         profile_id=1, method="training-free", n=2, steps=1, size=64, guidance_scale=1.0
     )
     assert not backend.guides(request)
-    assert len(backend.generate(history, images(1)[0], request)) == 2
+    assert len(generate(backend, history, images(1)[0], request)) == 2
 
 
 def test_plus_adapters_get_hidden_states_and_the_zero_image_negative(backends, monkeypatch):
     backend = backends["sd15"]
     monkeypatch.setattr(backend, "variant", "plus")
     history = backend.describe(images(2))
-    style, _ = backend.embeddings(history, images(1)[0], guided=True)
+    style, _ = backend.embeddings(history, backend.describe(images(1))[0], guided=True)
     assert tuple(style.shape) == (2, 1, *history[0].features.shape)
     negative = backend.encoder.zero_image_features()[0]
     torch.testing.assert_close(style[0, 0], negative)
@@ -181,13 +192,23 @@ def test_cancel_stops_before_decoding(backends):
         calls.append(1)
         return len(calls) >= 2
 
-    steps = []
-    result = backend.generate(
-        history, images(1)[0], request, on_step=lambda *step: steps.append(step),
-        should_stop=stop_at_second_step,
-    )  # fmt: skip
-    assert result is None
-    assert steps == [(1, 6), (2, 6)]
+    features = backend.reference_features(images(1)[0], request)
+    progress = backend.generate(history, features, request, should_stop=stop_at_second_step)
+    steps = [(step.step, step.total, step.images) for step in progress]
+    assert steps == [(1, 6, None), (2, 6, None)]  # stopped after step 2, nothing decoded
+
+
+def test_steps_come_from_one_long_lived_pipeline_thread(backends):
+    backend = backends["sd15"]
+    history = backend.describe(images(1))
+    request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=3, size=64)
+    seen = []
+    for _ in range(2):
+        features = backend.reference_features(images(1)[0], request)
+        steps = list(backend.generate(history, features, request))
+        assert [s.step for s in steps] == [1, 2, 3, 3] and steps[-1].images is not None
+        seen.append(backend._thread._thread)
+    assert seen[0] is seen[1] and seen[0].is_alive()
 
 
 def test_describe_keeps_reduced_features_embeddings_and_variants(backends):
@@ -217,7 +238,7 @@ def test_learned_composition_feeds_every_ip_layer(backends):
     for semantic in (1.0, 0.0):
         request = GenerationRequest(profile_id=1, method="drc", n=1, steps=2, size=64,
                                     semantic_strength=semantic)  # fmt: skip
-        (image,) = backend.generate(history, images(1)[0], request, adapter=adapter)
+        (image,) = generate(backend, history, images(1)[0], request, adapter=adapter)
         outputs.append(np.asarray(image).astype(int))
         for processor in ip_adapter.ip_attention_layers(backend.pipe.unet).values():
             assert processor.scale == [1.0, 0.0]
@@ -238,7 +259,7 @@ def test_plus_adapter_generates_with_both_compositions(tiny_sd_models, vault):
     assert backend.variant == "plus"
     history = backend.describe(images(3))
     request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=2, size=64)
-    (free,) = backend.generate(history, images(1)[0], request)
+    (free,) = generate(backend, history, images(1)[0], request)
     config = AdapterConfig(
         token_dim=history[0].features.shape[-1], num_tokens=history[0].features.shape[0],
         target="hidden", target_dim=history[0].features.shape[-1], part_dim=32, pooled_dim=32,
@@ -246,6 +267,6 @@ def test_plus_adapter_generates_with_both_compositions(tiny_sd_models, vault):
     )  # fmt: skip
     adapter, _ = train_profile_adapter(history, config)
     learned_request = GenerationRequest(profile_id=1, method="drc", n=1, steps=2, size=64)
-    (learned,) = backend.generate(history, images(1)[0], learned_request, adapter=adapter)
+    (learned,) = generate(backend, history, images(1)[0], learned_request, adapter=adapter)
     assert free.size == learned.size == (64, 64)
     assert np.abs(np.asarray(free).astype(int) - np.asarray(learned).astype(int)).mean() > 0.5

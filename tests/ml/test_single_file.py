@@ -14,6 +14,7 @@ from PIL import Image
 
 from drc_desktop.core.errors import ModelError
 from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.ml.backend import final_images
 from drc_desktop.ml.diffusers_backend import pipeline
 from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
 from drc_desktop.ml.model_formats import ModelKind
@@ -65,6 +66,7 @@ def test_single_file_generates_what_its_diffusers_folder_generates(
             history = backend.describe([Image.new("RGB", (40, 40), (200, 30, 30))])
             request = GenerationRequest(profile_id=1, method="training-free", n=1, steps=2,
                                         size=64, seed=5, prompt="a red cat")  # fmt: skip
-            (image,) = backend.generate(history, Image.new("RGB", (40, 40), (0, 0, 90)), request)
+            reference = backend.reference_features(Image.new("RGB", (40, 40), (0, 0, 90)), request)
+            (image,) = final_images(backend.generate(history, reference, request))
             outputs.append(np.asarray(image).astype(int))
     assert np.abs(outputs[0] - outputs[1]).max() <= 1

@@ -85,14 +85,14 @@ def write_folder(folder: Path, files: dict[str, tuple[bytes, ImportStatus]]) -> 
 
 
 def test_every_bad_image_is_rejected_or_imported_and_earlier_rows_stay(
-    vault, trained_model, tmp_path
+    vault, trained_backend, tmp_path
 ):
     profile = vault.profiles.create("Alice", "drc-mini")
     first = tmp_path / "first"
     first.mkdir()
     for seed in range(10, 13):
         sticker(seed).save(first / f"earlier-{seed}.png")
-    assert {r.status for r in import_files(vault, trained_model, profile.id, [first])} == {
+    assert {r.status for r in import_files(vault, trained_backend, profile.id, [first])} == {
         ImportStatus.imported
     }
     earlier = {item.id for item in vault.history.list(profile.id)}
@@ -102,7 +102,7 @@ def test_every_bad_image_is_rejected_or_imported_and_earlier_rows_stay(
     write_folder(folder, files)
     (folder / ".hidden").mkdir()
     (folder / ".hidden" / "secret.png").write_bytes(files["good.png"][0])
-    results = list(import_files(vault, trained_model, profile.id, [folder, tmp_path / "missing"]))
+    results = list(import_files(vault, trained_backend, profile.id, [folder, tmp_path / "missing"]))
 
     statuses = {r.path.name: r.status for r in results}
     assert statuses == {
@@ -121,7 +121,7 @@ def test_every_bad_image_is_rejected_or_imported_and_earlier_rows_stay(
     assert len(imported) == sum(s is ImportStatus.imported for _, s in files.values())
 
 
-def test_reimporting_the_same_pixels_is_a_duplicate(vault, trained_model, tmp_path):
+def test_reimporting_the_same_pixels_is_a_duplicate(vault, trained_backend, tmp_path):
     profile = vault.profiles.create("Alice", "drc-mini")
     folder = tmp_path / "images"
     folder.mkdir()
@@ -129,31 +129,31 @@ def test_reimporting_the_same_pixels_is_a_duplicate(vault, trained_model, tmp_pa
     image.save(folder / "a.png")
     image.save(folder / "b.png", optimize=True)  # other bytes, same pixels
     image.save(folder / "c.bmp")
-    results = list(import_files(vault, trained_model, profile.id, [folder]))
+    results = list(import_files(vault, trained_backend, profile.id, [folder]))
     assert [r.status for r in results] == [
         ImportStatus.imported,
         ImportStatus.duplicate,
         ImportStatus.duplicate,
     ]
     other = vault.profiles.create("Bob", "drc-mini")
-    (result,) = import_files(vault, trained_model, other.id, [folder / "a.png"])
+    (result,) = import_files(vault, trained_backend, other.id, [folder / "a.png"])
     assert result.status is ImportStatus.imported
 
 
-def test_stored_vectors_are_the_models_description(vault, trained_model, tmp_path):
+def test_stored_vectors_are_the_models_description(vault, trained_backend, tmp_path):
     profile = vault.profiles.create("Alice", "drc-mini")
     image = sticker(3)
     image.save(tmp_path / "s.png")
-    list(import_files(vault, trained_model, profile.id, [tmp_path / "s.png"]))
+    list(import_files(vault, trained_backend, profile.id, [tmp_path / "s.png"]))
     (item,) = vault.history.list(profile.id)
-    (expected,) = trained_model.describe([image])
-    assert item.vectors.encoder == trained_model.encoder.identity
+    (expected,) = trained_backend.describe([image])
+    assert item.vectors.encoder == trained_backend.encoder_identity
     np.testing.assert_allclose(item.vectors.features, expected.features, atol=1e-6)
     np.testing.assert_allclose(item.vectors.style, expected.style, atol=1e-6)
     np.testing.assert_allclose(item.vectors.semantics, expected.semantics, atol=1e-6)
 
 
-def test_cancelled_import_keeps_what_was_finished(vault, trained_model, tmp_path):
+def test_cancelled_import_keeps_what_was_finished(vault, trained_backend, tmp_path):
     profile = vault.profiles.create("Alice", "drc-mini")
     folder = tmp_path / "images"
     folder.mkdir()
@@ -166,20 +166,20 @@ def test_cancelled_import_keeps_what_was_finished(vault, trained_model, tmp_path
         return len(calls) > 3
 
     results = list(
-        import_files(vault, trained_model, profile.id, [folder], should_stop=stop_after_three)
+        import_files(vault, trained_backend, profile.id, [folder], should_stop=stop_after_three)
     )
     assert [r.status for r in results] == [ImportStatus.imported] * 3
     assert vault.history.count(profile.id) == 3
 
 
-def test_an_output_joins_its_profiles_history_once(vault, trained_model):
+def test_an_output_joins_its_profiles_history_once(vault, trained_backend):
     profile = vault.profiles.create("Alice", "drc-mini")
     png = encode_png(sticker(8))
     output_id = vault.outputs.add(png, 64, 64, GenerationRequest(profile_id=profile.id))
-    (item_id,) = add_outputs_to_history(vault, trained_model, [output_id])
+    (item_id,) = add_outputs_to_history(vault, trained_backend, [output_id])
     (item,) = vault.history.list(profile.id)
     assert (item.id, item.source_output_id) == (item_id, output_id)
-    assert add_outputs_to_history(vault, trained_model, [output_id]) == []
+    assert add_outputs_to_history(vault, trained_backend, [output_id]) == []
     assert vault.history.count(profile.id) == 1
 
 
@@ -210,7 +210,7 @@ SEEDS_FOR_FUZZ = [encoded(sticker(20), "PNG"), encoded(sticker(21), "JPEG", qual
     ),
 )
 def test_mutated_image_bytes_never_break_the_intake(
-    fuzz_vault, trained_model, tmp_path_factory, seed, edits
+    fuzz_vault, trained_backend, tmp_path_factory, seed, edits
 ):
     """Flips, truncations, insertions and overwrites: each file is imported or rejected (or a
     duplicate), never an exception, and the rows already stored stay."""
@@ -229,7 +229,7 @@ def test_mutated_image_bytes_never_break_the_intake(
     before = {item.id for item in fuzz_vault.history.list(profile_id)}
     path = tmp_path_factory.mktemp("mutated") / "mutated.png"
     path.write_bytes(bytes(data))
-    (result,) = import_files(fuzz_vault, trained_model, profile_id, [path])
+    (result,) = import_files(fuzz_vault, trained_backend, profile_id, [path])
     after = {item.id for item in fuzz_vault.history.list(profile_id)}
     assert before <= after
     if result.status is ImportStatus.imported:

@@ -37,6 +37,10 @@ ROWS_OF_VERSION = {
         "INSERT INTO profile_adapters VALUES"
         " (1, 'enc@1', '{}', x'00', '{}', '2026-01-04T00:00:00Z')",
     ],
+    5: [
+        "INSERT INTO outputs VALUES (2, 1, '2026-01-05T00:00:00Z', x'89504e47', 64, 64,"
+        " '{\"profile_id\": 1, \"seed\": 6, \"steps\": 20}', x'0102', 'abc')",
+    ],
 }
 
 
@@ -72,7 +76,10 @@ def test_vault_of_every_earlier_version_migrates_without_losing_rows(tmp_path, s
             assert (profile.name, item.label, item.source_output_id) == ("Old", "kept label", None)
             assert (item.vectors.features == vectors.features).all()
         if start >= 2:
-            assert vault.outputs.get(1).request.seed == 5
+            old = vault.outputs.get(1)
+            assert old.request.seed == 5
+            assert (old.reference_features, old.history_digest) == (None, None)
+            assert "steps" in old.request.not_recorded()  # shown as "not recorded"
         if start >= 3:
             assert vault.models.get("sd").architecture == "sd15"
         if start >= 4:

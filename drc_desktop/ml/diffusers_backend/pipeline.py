@@ -12,8 +12,10 @@ dict. Attention slicing is never enabled (it replaces the IP-Adapter attention p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,7 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
+from drc_desktop.ml.backend import BackendDefaults, GenerationStep, ReferenceFeatures
 from drc_desktop.ml.diffusers_backend import ip_adapter
 from drc_desktop.ml.diffusers_backend.clip_encoder import ClipImageEncoder, encoder_identity
 from drc_desktop.ml.diffusers_backend.configs import config_folder
@@ -35,8 +38,10 @@ from drc_desktop.ml.model_registry import (
     check_files,
     ready_for_generation,
 )
+from drc_desktop.ml.weights import library_versions, load_safetensors
 
 DEFAULT_STEPS = 30
+METHODS = ("drc", "training-free")
 DEFAULT_SIZE = {"sd15": 512, "sdxl": 1024}
 
 
@@ -66,16 +71,36 @@ def load_encoder(
 
 
 class SdBackend:
-    """A loaded SD 1.5 / SDXL pipeline with the style and layout IP-Adapters."""
+    """A loaded SD 1.5 / SDXL pipeline with the style and layout IP-Adapters, behind the
+    backend protocol (``ml/backend.py``).
+
+    The pipeline runs on one long-lived thread of its own (started at the first generation):
+    its step callback feeds the generator that :meth:`generate` returns, so per-step progress
+    reaches the caller the same way as drc-mini's (a thread per call cost 4.7 %, issue 11).
+    """
+
+    learns_profile_adapter = True
 
     def __init__(
-        self, pipe, architecture: str, encoder: ClipImageEncoder | None, variant: str
+        self,
+        pipe,
+        architecture: str,
+        encoder: ClipImageEncoder | None,
+        variant: str,
+        *,
+        model_name: str = "",
+        weights: dict[str, str] | None = None,
+        device: str = "cpu",
     ) -> None:
         self.pipe = pipe
         self.architecture = architecture
         self.encoder = encoder
         self.variant = variant
+        self.model_name = model_name
+        self.weights = weights or {}
+        self.device = device
         self.selected = ip_adapter.select(pipe.unet, architecture)
+        self._thread: PipelineThread | None = None
 
     @classmethod
     def load(
@@ -110,13 +135,112 @@ class SdBackend:
         encoder = ClipImageEncoder.load(Path(encoder_model.path), identity, dtype).to(
             options.device
         )
-        return cls(pipe, model.architecture, encoder, adapter.details["variant"])
+        weights = {
+            f"{registered.name}:{file}": digest
+            for registered in (model, adapter, encoder_model)
+            for file, digest in sorted(registered.manifest.items())
+        }
+        return cls(
+            pipe, model.architecture, encoder, adapter.details["variant"], model_name=model.name,
+            weights=weights, device=options.device,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ the protocol
+
+    @property
+    def encoder_identity(self) -> str:
+        return self.encoder.identity
+
+    def defaults(self) -> BackendDefaults:
+        return BackendDefaults(
+            steps=DEFAULT_STEPS, size=DEFAULT_SIZE[self.architecture],
+            guidance_scale=self.default_guidance(), scheduler=type(self.pipe.scheduler).__name__,
+            methods=METHODS, prompts=True,
+        )  # fmt: skip
 
     def describe(self, images: list[Image.Image]) -> list[ImageVectors]:
         return self.encoder.describe(images)
 
+    def check(self, request: GenerationRequest) -> None:
+        if request.method not in ("auto", *METHODS):
+            raise InputError(f"method {request.method!r} does not apply to Stable Diffusion")
+
+    def resolve(self, request: GenerationRequest, *, profile_adapter: bool) -> GenerationRequest:
+        steps, size, guidance = self._settings(request)
+        method = request.method
+        if method == "auto":
+            method = "drc" if profile_adapter else "training-free"
+        return replace(
+            request, model=self.model_name or request.model, method=method, steps=steps,
+            size=size, guidance_scale=guidance, scheduler=type(self.pipe.scheduler).__name__,
+            device=self.device, dtype=str(self.pipe.unet.dtype).removeprefix("torch."),
+            threads=torch.get_num_threads(), weights=dict(self.weights),
+            libraries=library_versions(),
+        )  # fmt: skip
+
+    def reference_features(
+        self, reference: Image.Image, request: GenerationRequest
+    ) -> ReferenceFeatures:
+        """The reference's reduced features ``[17, H]``, projected embedding ``[1, E]`` and
+        variants' features ``[V, 17, H]`` (what both compositions read of it)."""
+        vectors = self.describe([reference])[0]
+        return {"features": vectors.features, "style": vectors.style, "variants": vectors.variants}
+
+    def generate(
+        self,
+        history: list[ImageVectors],
+        reference: ReferenceFeatures,
+        request: GenerationRequest,
+        *,
+        profile_adapter: ProfileAdapter | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[GenerationStep]:
+        """The profile's style with the reference's semantics.
+
+        ``request.method``: ``training-free`` (the two adapters routed to style and layout
+        blocks; the strengths scale them) or ``drc`` (the profile's learned
+        ``profile_adapter`` composes one instruction fed to every IP layer; the strengths act
+        in embedding space). Yields a step after each denoising step and the images last;
+        ``should_stop()`` is checked after every step and stops before the VAE decode.
+
+        Raises:
+            InputError: ``drc`` without a trained adapter, or an unknown method.
+            ModelError: the pipeline failed (out of memory, a bad size...), with the cause.
+        """
+        guided = self.guides(request)
+        vectors = ImageVectors(
+            self.encoder.identity, reference["features"], reference["style"], reference["style"],
+            reference.get("variants"),
+        )  # fmt: skip
+        method = request.method
+        if method == "auto":
+            method = "drc" if profile_adapter is not None else "training-free"
+        if method == "drc":
+            if profile_adapter is None:
+                raise InputError("no learned composition for this profile yet: train it with "
+                                 "`drc train profile-adapter NAME`")  # fmt: skip
+            embeds = self.learned_embeddings(profile_adapter, history, vectors, request, guided)
+        elif method == "training-free":
+            embeds = self.embeddings(history, vectors, guided=guided)
+        else:
+            raise InputError(f"method {request.method!r} does not apply to Stable Diffusion")
+        return self.generate_from_embeddings(
+            embeds, replace(request, method=method), should_stop=should_stop
+        )
+
+    def read_profile_adapter(self, config: dict, weights: bytes) -> ProfileAdapter:
+        return ProfileAdapter.from_bytes(config, weights)
+
+    def close(self) -> None:
+        """Stop the pipeline thread (a later generation starts a new one)."""
+        if self._thread is not None:
+            self._thread.close()
+            self._thread = None
+
+    # ------------------------------------------------------------------ embeddings
+
     def embeddings(
-        self, history: list[ImageVectors], reference: Image.Image, guided: bool
+        self, history: list[ImageVectors], reference: ImageVectors, guided: bool
     ) -> list[torch.Tensor]:
         """``ip_adapter_image_embeds`` for [style adapter, layout adapter].
 
@@ -128,14 +252,13 @@ class SdBackend:
         """
         device = self.pipe.unet.device
         dtype = self.pipe.unet.dtype
-        reference_vectors = self.describe([reference])[0]
         if self.variant == "plus":
             style = torch.from_numpy(_mean([v.features for v in history]))
-            layout = torch.from_numpy(reference_vectors.features)
+            layout = torch.from_numpy(reference.features)
             negative = self.encoder.zero_image_features()[0].cpu()
         else:
             style = torch.from_numpy(_mean([v.style for v in history]))
-            layout = torch.from_numpy(reference_vectors.style)
+            layout = torch.from_numpy(reference.style)
             negative = torch.zeros_like(style)
         embeds = []
         for positive in (style, layout):
@@ -143,53 +266,19 @@ class SdBackend:
             embeds.append(stacked[:, None].to(device, dtype))  # [2 or 1, 1 image, ...]
         return embeds
 
-    def generate(
-        self,
-        history: list[ImageVectors],
-        reference: Image.Image,
-        request: GenerationRequest,
-        *,
-        adapter: ProfileAdapter | None = None,
-        on_step: Callable[[int, int], None] | None = None,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> list[Image.Image] | None:
-        """The profile's style with the reference's semantics.
-
-        ``request.method``: ``training-free`` (the two adapters routed to style and layout
-        blocks; the strengths scale them) or ``drc`` (the profile's learned ``adapter``
-        composes one instruction fed to every IP layer; the strengths act in embedding space).
-        Runs in the calling thread (the GUI's engine calls it from its worker); returns the
-        images, or None when cancelled. ``on_step(step, total)`` is called after each
-        denoising step; ``should_stop()`` is checked there and stops before the VAE decode.
-
-        Raises:
-            InputError: ``drc`` without a trained adapter, or an unknown method.
-        """
-        guided = self.guides(request)
-        if request.method == "drc":
-            if adapter is None:
-                raise InputError("no learned composition for this profile yet: train it with "
-                                 "`drc train profile-adapter NAME`")  # fmt: skip
-            embeds = self.learned_embeddings(adapter, history, reference, request, guided)
-        elif request.method == "training-free":
-            embeds = self.embeddings(history, reference, guided=guided)
-        else:
-            raise InputError(f"method {request.method!r} does not apply to Stable Diffusion")
-        return self.generate_from_embeddings(
-            embeds, request, on_step=on_step, should_stop=should_stop
-        )
-
     def learned_embeddings(
         self,
         adapter: ProfileAdapter,
         history: list[ImageVectors],
-        reference: Image.Image,
+        reference: ImageVectors,
         request: GenerationRequest,
         guided: bool,
     ) -> list[torch.Tensor]:
         """The composed instruction as adapter 0's input (adapter 1 gets it too, at scale 0)."""
+        if reference.variants is None:
+            raise InputError("the reference features hold no variants for the learned composition")
         features = torch.from_numpy(np.stack([item.features for item in history]))
-        variants = torch.from_numpy(self.describe([reference])[0].variants)
+        variants = torch.from_numpy(reference.variants)
         positive = adapter.embed(
             features, variants, request.style_strength, request.semantic_strength
         )
@@ -202,61 +291,130 @@ class SdBackend:
         embed = stacked[:, None].to(self.pipe.unet.device, self.pipe.unet.dtype)
         return [embed, embed]
 
+    # ------------------------------------------------------------------ the pipeline
+
     def generate_from_embeddings(
         self,
         embeds: list[torch.Tensor],
         request: GenerationRequest,
         *,
-        on_step: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
-    ) -> list[Image.Image] | None:
-        """:meth:`generate` with the adapters' embeddings already built (:meth:`embeddings`).
-
-        Raises:
-            ModelError: the pipeline failed (out of memory, a bad size...), with the cause.
-        """
-        steps = request.steps or DEFAULT_STEPS
+    ) -> Iterator[GenerationStep]:
+        """:meth:`generate` with the adapters' embeddings already built (:meth:`embeddings`):
+        the pipeline runs on the backend's thread, its steps come back through a queue."""
+        steps, size, guidance = self._settings(request)
         if request.method == "drc":
             ip_adapter.route_all(self.pipe.unet)
         else:
             ip_adapter.route(
                 self.pipe.unet, self.selected, request.style_strength, request.semantic_strength
             )
-        size = request.size or DEFAULT_SIZE[self.architecture]
-        guided = self.guides(request)
+        guided = guidance > 1.0
 
-        def on_step_end(pipe, step: int, timestep, callback_kwargs: dict) -> dict:
-            if on_step is not None:
-                on_step(step + 1, steps)
-            if should_stop is not None and should_stop():
-                raise GenerationCancelled  # the interrupt flag alone would still decode
-            return callback_kwargs
+        def run(on_step: Callable[[int], None], stop: Callable[[], bool]) -> list | None:
+            def on_step_end(pipe, step: int, timestep, callback_kwargs: dict) -> dict:
+                on_step(step + 1)
+                if stop():
+                    raise GenerationCancelled  # the interrupt flag alone would still decode
+                return callback_kwargs
 
-        try:
-            result = self.pipe(
-                prompt=request.prompt or "",
-                negative_prompt=request.negative_prompt if guided else None,
-                ip_adapter_image_embeds=embeds,
-                num_inference_steps=steps,
-                num_images_per_prompt=request.n,
-                height=size,
-                width=size,
-                generator=torch.Generator("cpu").manual_seed(request.seed),
-                guidance_scale=request.guidance_scale or self.default_guidance(),
-                callback_on_step_end=on_step_end,
-            )
-        except GenerationCancelled:
-            return None
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"generation failed: {exc}") from exc
-        return result.images
+            try:
+                result = self.pipe(
+                    prompt=request.prompt or "",
+                    negative_prompt=request.negative_prompt if guided else None,
+                    ip_adapter_image_embeds=embeds,
+                    num_inference_steps=steps,
+                    num_images_per_prompt=request.n,
+                    height=size,
+                    width=size,
+                    generator=torch.Generator("cpu").manual_seed(request.seed),
+                    guidance_scale=guidance,
+                    callback_on_step_end=on_step_end,
+                )
+            except GenerationCancelled:
+                return None
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"generation failed: {exc}") from exc
+            return result.images
+
+        if self._thread is None:
+            self._thread = PipelineThread()
+        return self._thread.steps(run, steps, should_stop)
+
+    def _settings(self, request: GenerationRequest) -> tuple[int, int, float]:
+        """Steps, size and guidance scale: the request's, else the model's defaults."""
+        guidance = request.guidance_scale
+        return (
+            request.steps or DEFAULT_STEPS,
+            request.size or DEFAULT_SIZE[self.architecture],
+            self.default_guidance() if guidance is None else guidance,
+        )
 
     def guides(self, request: GenerationRequest) -> bool:
         """Whether the pipeline will run classifier-free guidance for this request."""
-        return (request.guidance_scale or self.default_guidance()) > 1.0
+        return self._settings(request)[2] > 1.0
 
     def default_guidance(self) -> float:
         return 5.0 if self.architecture == "sdxl" else 7.5
+
+
+class PipelineThread:
+    """One long-lived daemon thread that runs pipeline calls one at a time.
+
+    :meth:`steps` hands it a call and returns a generator of :class:`GenerationStep`: the
+    call's step callback puts each step in a queue that the generator yields from, in the
+    caller's thread. Closing the generator early (the caller stopped reading) stops the call
+    at its next step.
+    """
+
+    def __init__(self) -> None:
+        self._calls: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="drc-sd-pipeline", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (call := self._calls.get()) is not None:
+            call()
+
+    def steps(
+        self,
+        run: Callable[[Callable[[int], None], Callable[[], bool]], list | None],
+        total: int,
+        should_stop: Callable[[], bool] | None,
+    ) -> Iterator[GenerationStep]:
+        events: queue.Queue = queue.Queue()
+        abandoned = threading.Event()
+
+        def stop() -> bool:
+            return abandoned.is_set() or (should_stop is not None and should_stop())
+
+        def call() -> None:
+            try:
+                events.put(("done", run(lambda step: events.put(("step", step)), stop)))
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                events.put(("error", exc))
+
+        def progress() -> Iterator[GenerationStep]:
+            self._calls.put(call)
+            try:
+                while True:
+                    kind, value = events.get()
+                    if kind == "step":
+                        yield GenerationStep(value, total)
+                    elif kind == "error":
+                        raise value
+                    else:
+                        if value is not None:
+                            yield GenerationStep(total, total, value)
+                        return
+            finally:
+                abandoned.set()
+
+        return progress()
+
+    def close(self) -> None:
+        self._calls.put(None)
+        self._thread.join()
 
 
 def quiet_libraries() -> None:
@@ -300,7 +458,6 @@ def _load_single_file(model: RegisteredModel, dtype: torch.dtype, tokenizers: Pa
     do not carry and which cannot be downloaded, come from a registered diffusers folder of
     the same architecture."""
     from diffusers import AutoencoderKL, UNet2DConditionModel
-    from safetensors.torch import load_file
     from transformers import CLIPTokenizer
 
     if tokenizers is None:
@@ -310,7 +467,7 @@ def _load_single_file(model: RegisteredModel, dtype: torch.dtype, tokenizers: Pa
             "is used"
         )
     folder = config_folder(model.architecture)
-    state = load_file(model.path)
+    state = load_safetensors(Path(model.path))
     try:
         components = {
             "unet": UNet2DConditionModel.from_single_file(
