@@ -32,7 +32,7 @@ def test_compose_is_idle_again_after_a_failed_generation(window, qtbot, tmp_path
 
 def test_import_is_idle_again_after_a_failed_import(window, qtbot, tmp_path, monkeypatch):
     from drc_desktop.core.errors import VaultError
-    from drc_desktop.ml import intake
+    from drc_desktop.services import intake
 
     with_history(window, qtbot, tmp_path)
     importer = window.work_view.importer

@@ -31,7 +31,7 @@ import json, resource, sys
 from pathlib import Path
 import numpy as np
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.intake import ImportStatus, import_files
+from drc_desktop.services.intake import ImportStatus, import_files
 from drc_desktop.store.vault import Vault
 
 class Describer:
