@@ -244,3 +244,31 @@ def test_a_passphrase_that_is_not_utf8_is_one_clear_error(drc, monkeypatch):
     status, _, err = drc("vault", "init")
     assert status == cli.EXIT_ERROR
     assert "not valid UTF-8" in err and len(err.strip().splitlines()) == 2  # warning + error
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(drc, monkeypatch):
+    from drc_desktop.cli import vault as vault_commands
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something the code did not expect")
+
+    monkeypatch.setattr(vault_commands.Vault, "create", broken)
+    status, _, err = drc("vault", "init")
+    assert status == cli.EXIT_ERROR
+    assert err.strip().splitlines()[-1].startswith("drc: internal error: RuntimeError")
+    assert "Traceback" not in err
+    monkeypatch.setenv(cli.DEBUG_VARIABLE, "1")
+    with pytest.raises(RuntimeError):
+        drc("vault", "init")
+
+
+def test_an_os_error_is_one_line_and_exit_2(drc, monkeypatch):
+    from drc_desktop.cli import vault as vault_commands
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/media/usb/out")
+
+    monkeypatch.setattr(vault_commands.Vault, "create", full)
+    status, _, err = drc("vault", "init")
+    assert status == cli.EXIT_ERROR
+    assert err.strip().splitlines()[-1] == "drc: error: /media/usb/out: No space left on device"

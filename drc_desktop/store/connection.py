@@ -12,6 +12,7 @@ apart by SQLite's own result codes (:func:`open_failure`), never by the text of 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -170,42 +171,63 @@ def is_disk_full(exc: BaseException) -> bool:
 def open_failure(exc: DatabaseError, path: Path) -> VaultError:
     """The error a person can act on for a failure to open or key ``path``.
 
-    SQLite's result codes tell a read-only folder or medium, a full disk and a missing or
-    unreadable file apart; "not a database" is what both a wrong key and a damaged first page
-    give, so that message says both.
+    SQLite's result code says what kind of failure it was; for "cannot open" and "read-only"
+    the folder is then looked at (``statvfs``, ``access``) to tell a read-only medium, a
+    folder without write permission, a disk without free inodes and a full disk apart.
+    "Not a database" is what both a wrong key and a damaged first page give, so that message
+    says both (issue 13 §4).
     """
     code = primary_code(exc)
-    folder = path.parent
     if code == sqlcipher3.SQLITE_NOTADB:
         return WrongPassphraseError(
             f"{path}: wrong passphrase (or the file is not a DRC vault, or its first page is "
             "damaged: SQLCipher cannot tell these apart). Check the passphrase; if you are "
             "sure of it, restore a backup with `drc vault restore FILE` (this file is kept)"
         )
-    if code == sqlcipher3.SQLITE_READONLY:
-        return VaultError(
-            f"{path}: the vault cannot be written: {folder} or its disk is read-only (a "
-            "read-only medium, or a folder without write permission). The vault needs a "
-            "writable folder for its journal; copy it to one, or set DRC_HOME"
-        )
-    if code == sqlcipher3.SQLITE_FULL:
-        return VaultError(
-            f"{path}: the disk holding {folder} is full (no space or no free inodes); free "
-            "some space and try again. Nothing was lost"
-        )
-    if code in (sqlcipher3.SQLITE_CANTOPEN, sqlcipher3.SQLITE_PERM):
-        return VaultError(
-            f"{path}: cannot open the file or create its journal next to it (missing, no "
-            f"permission, a read-only folder, or no free inodes on the disk of {folder})"
-        )
-    if code in (sqlcipher3.SQLITE_CORRUPT,):
+    if code == sqlcipher3.SQLITE_CORRUPT:
         return VaultDamagedError(
             f"{path}: the vault is damaged ({exc}). It has not been changed; restore a backup "
             "with `drc vault restore FILE`"
         )
-    if code == sqlcipher3.SQLITE_IOERR:
-        return VaultError(f"{path}: the disk reported an input/output error ({exc})")
+    if code in (
+        sqlcipher3.SQLITE_CANTOPEN, sqlcipher3.SQLITE_READONLY, sqlcipher3.SQLITE_PERM,
+        sqlcipher3.SQLITE_FULL, sqlcipher3.SQLITE_IOERR,
+    ):  # fmt: skip
+        problem = folder_problem(path.parent)
+        if problem is not None:
+            return VaultError(f"{path}: {problem}")
+        if not path.exists():
+            return VaultError(f"{path}: no such file")
+    if code == sqlcipher3.SQLITE_FULL:
+        return VaultError(f"{path}: the disk is full; free some space and try again")
     return VaultError(f"{path}: cannot open the vault ({exc})")
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why nothing can be written in ``folder``, in words, or None when nothing is wrong."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # missing folder; no statvfs on Windows
+        return None
+    if info.f_flag & os.ST_RDONLY:
+        return (
+            f"the disk holding {folder} is read-only (a read-only medium or mount); the vault "
+            "writes its journal next to vault.db, so copy the folder to a writable disk and "
+            "set DRC_HOME to it, or mount the disk read-write"
+        )
+    if not os.access(folder, os.W_OK):
+        return (
+            f"{folder} is read-only for you; the vault writes its journal (vault.db-wal) "
+            "there, so give yourself write permission on the folder or move the vault"
+        )
+    if info.f_files and info.f_favail == 0:
+        return (
+            f"the disk holding {folder} has no free inodes (too many files); delete some "
+            "files and try again. Nothing was lost"
+        )
+    if info.f_bavail == 0:
+        return f"the disk holding {folder} is full; free some space and try again. Nothing was lost"
+    return None
 
 
 def apply_pragmas(connection: Connection) -> None:

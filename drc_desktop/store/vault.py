@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3
+
 from drc_desktop.core.errors import VaultDamagedError, VaultError, WrongPassphraseError
 from drc_desktop.store import connection as sql
 from drc_desktop.store import restore as restoring
@@ -162,15 +164,25 @@ class Vault:
         if not path.is_file():
             _refuse_orphaned_sidecars(home, "open the vault")
             raise VaultError(f"{home}: no vault here yet (create one with `drc vault init`)")
+        # the marker first: a passphrase change in another process waits for it to go
+        try:
+            marker = open_session(home)
+        except OSError as exc:
+            problem = sql.folder_problem(home) or f"cannot write a session marker ({exc})"
+            raise VaultError(f"{path}: {problem}") from None
         try:
             connection = sql.open_keyed(path, passphrase)
         except WrongPassphraseError as exc:
+            marker.unlink(missing_ok=True)
             if plan is None:
                 raise
             raise WrongPassphraseError(
                 f"{exc} (a restore was just finished: the vault now opens with the passphrase "
                 "chosen for the restore)"
             ) from None
+        except BaseException:
+            marker.unlink(missing_ok=True)
+            raise
         try:
             check_version(sql.schema_version(connection), str(path))
             sql.apply_pragmas(connection)
@@ -187,8 +199,8 @@ class Vault:
             if stale or plan is not None:
                 sql.check_integrity(connection, path)
                 vault.checked_after_crash = bool(stale)
-                for marker in stale:
-                    marker.unlink(missing_ok=True)
+                for stale_marker in stale:
+                    stale_marker.unlink(missing_ok=True)
             migrate(connection)
             _ensure_fingerprint_key(connection)
             if plan is not None:
@@ -197,8 +209,9 @@ class Vault:
                     restoring.end(home)
         except BaseException:
             connection.close()
+            marker.unlink(missing_ok=True)
             raise
-        vault._marker = open_session(home)
+        vault._marker = marker
         return vault
 
     def close(self) -> None:
@@ -398,17 +411,45 @@ class Vault:
 @contextmanager
 def reported_as_vault_errors(path: Path) -> Iterator[None]:
     """Turn SQLCipher's own exceptions inside the block into :class:`VaultError`s a person can
-    act on (a damaged page met by an ordinary read, a lock held too long...)."""
+    act on, told apart by SQLite's result codes (issue 13 §4)."""
     try:
         yield
     except sql.DatabaseError as exc:
-        message = str(exc)
-        if any(sign in message for sign in ("malformed", "not a database", "HMAC", "corrupt")):
-            raise VaultDamagedError(
-                f"{path}: the vault is damaged ({message}); run `drc vault verify`, and restore "
-                "a backup with `drc vault restore FILE`"
-            ) from None
-        raise VaultError(f"{path}: {message}") from None
+        raise _use_failure(exc, path) from None
+
+
+def _use_failure(exc: sql.DatabaseError, path: Path) -> VaultError:
+    code = sql.primary_code(exc)
+    if code == sqlcipher3.SQLITE_NOTADB:
+        # An open vault whose pages no longer decrypt: most often another process changed
+        # the passphrase after this one unlocked; restoring a backup then would lose data.
+        return VaultError(
+            f"{path}: the vault can no longer be read with the passphrase this command "
+            "unlocked it with. If its passphrase was changed meanwhile (`drc vault passwd` or "
+            "the app, in another window), nothing is wrong: run the command again with the new "
+            "passphrase. Otherwise run `drc vault verify`, and restore a backup only if it "
+            "reports damage"
+        )
+    if code == sqlcipher3.SQLITE_CORRUPT:
+        return VaultDamagedError(
+            f"{path}: the vault is damaged ({exc}); run `drc vault verify`, and restore a "
+            "backup with `drc vault restore FILE` (the damaged file is kept)"
+        )
+    if code == sqlcipher3.SQLITE_FULL:
+        return VaultError(
+            f"{path}: the disk is full ({exc}); what was committed before is kept. Free some "
+            "space and run the command again"
+        )
+    if code in (sqlcipher3.SQLITE_BUSY, sqlcipher3.SQLITE_LOCKED):
+        return VaultError(
+            f"{path}: another DRC Desktop process kept the vault busy for too long; try again "
+            "when it is done"
+        )
+    if code in (sqlcipher3.SQLITE_READONLY, sqlcipher3.SQLITE_CANTOPEN, sqlcipher3.SQLITE_IOERR):
+        problem = sql.folder_problem(path.parent)
+        if problem is not None:
+            return VaultError(f"{path}: {problem}")
+    return VaultError(f"{path}: {exc}")
 
 
 def network_warning(home: Path) -> str | None:

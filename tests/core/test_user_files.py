@@ -44,7 +44,7 @@ def make(kind: str, folder: Path, size: int) -> Path:
         path.write_bytes(os.urandom(size))
     elif kind == "sparse":  # a huge size with no data: refused by its size, never read
         with open(path, "wb") as file:
-            file.truncate(size * 1_000_000)
+            file.truncate(CAP + 1 + size * 1_000_000)
     elif kind == "fifo":
         os.mkfifo(path)
     elif kind == "folder":
