@@ -6,6 +6,7 @@ switch) shows the same history, preview and gallery (issue 12).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,14 @@ STYLE_COLOUR = QColor(214, 96, 77)
 SEMANTIC_COLOUR = QColor(67, 147, 195)
 MARGIN = 16
 PICK_RADIUS = 8  # pixels around a point that count as pointing at it
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time (ISO 8601) in the computer's time zone, to the minute."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def model_label(name: str) -> str:
@@ -203,7 +212,9 @@ class ProfileTab(QWidget):
         labels = []
         for position, (item_id, imported_at, source) in enumerate(details.items, start=1):
             origin = self.tr(" (from a generated image)") if source else ""
-            text = self.tr("image {} — imported {}{}").format(position, imported_at, origin)
+            text = self.tr("image {} — imported {}{}").format(
+                position, local_time(imported_at), origin
+            )
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item_id)
             self.items.addItem(entry)
