@@ -14,8 +14,8 @@ from drc_desktop.ml.sd.profile_adapter import (
     train_profile_adapter,
 )
 from drc_desktop.ml.sd.registry import ready_for_generation
+from drc_desktop.store.audit import now
 from drc_desktop.store.records import StoredProfileAdapter
-from drc_desktop.store.repositories import now
 from drc_desktop.store.vault import Vault
 
 

@@ -17,7 +17,7 @@ from drc_desktop.ml.sd.registry import (
     link,
     links_now_possible,
 )
-from drc_desktop.store.repositories import now
+from drc_desktop.store.audit import now
 from drc_desktop.store.vault import Vault
 
 __all__ = [
