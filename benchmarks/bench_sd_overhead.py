@@ -27,9 +27,9 @@ import torch
 
 from benchmarks.timing import emit, environment, log, measure
 from drc_desktop.core.requests import GenerationRequest
-from drc_desktop.ml.diffusers_backend import ip_adapter
-from drc_desktop.ml.diffusers_backend.configs import config_folder
-from drc_desktop.ml.diffusers_backend.pipeline import SdBackend, quiet_libraries
+from drc_desktop.ml.sd import ip_adapter
+from drc_desktop.ml.sd.configs import config_folder
+from drc_desktop.ml.sd.pipeline import SdBackend, quiet_libraries
 from tests.diffusers_fixtures import build_ip_adapter, write_tokenizer
 
 EMBEDDING_DIM = 1024  # ViT-H's projected image embedding, what base SD 1.5 adapters read

@@ -21,8 +21,8 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import BUILTIN_MODEL
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.backend import Backend
-from drc_desktop.ml.model_formats import PIPELINE_KINDS
-from drc_desktop.ml.model_registry import ModelLookup
+from drc_desktop.ml.sd.formats import PIPELINE_KINDS
+from drc_desktop.ml.sd.registry import ModelLookup
 
 if TYPE_CHECKING:
     from drc_desktop.ml.mini_backend import MiniBackend
@@ -73,7 +73,7 @@ def load_builtin(name: str = BUILTIN_MODEL, device: torch.device | str = "cpu") 
 def load_describer(models: ModelLookup, name: str, device: str = "cpu") -> Describer:
     if name == BUILTIN_MODEL:
         return load_builtin(BUILTIN_MODEL, device)
-    from drc_desktop.ml.diffusers_backend.pipeline import load_encoder
+    from drc_desktop.ml.sd.pipeline import load_encoder
 
     return load_encoder(models, models.get(name), device)
 
@@ -98,7 +98,7 @@ def load_generator(
         if cpu_offload or vae_tiling:
             raise InputError("--cpu-offload and --vae-tiling apply to Stable Diffusion models")
         return load_builtin(BUILTIN_MODEL, device)
-    from drc_desktop.ml.diffusers_backend.pipeline import LoadOptions, SdBackend
+    from drc_desktop.ml.sd.pipeline import LoadOptions, SdBackend
 
     options = LoadOptions(device=device, cpu_offload=cpu_offload, vae_tiling=vae_tiling)
     return SdBackend.load(models, models.get(name), options)

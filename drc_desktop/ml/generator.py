@@ -25,6 +25,7 @@ from diffusers import DDPMScheduler, DPMSolverMultistepScheduler, UNet2DConditio
 
 from drc_desktop.core.composition import STRENGTH_RANGE
 from drc_desktop.ml.fusion import LatentInstruction
+from drc_desktop.ml.guidance import compose_guidance
 
 SCHEDULE = {
     "num_train_timesteps": 1000,
@@ -94,7 +95,7 @@ def guided_prediction(
 ) -> torch.Tensor:
     """Combine ``[3B, ...]`` predictions (∅∅, s∅, sm) into the guided ``[B, ...]`` prediction."""
     uncond, style_only, full = prediction.chunk(3)
-    return uncond + style_weight * (style_only - uncond) + semantic_weight * (full - style_only)
+    return compose_guidance(uncond, style_only, full, style_weight, semantic_weight)
 
 
 def denoise(

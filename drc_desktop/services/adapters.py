@@ -7,15 +7,15 @@ from dataclasses import replace
 from drc_desktop.core.errors import InputError
 from drc_desktop.ml.backends import trains_profile_adapter
 from drc_desktop.ml.devices import resolve_device
-from drc_desktop.ml.diffusers_backend.clip_encoder import encoder_identity
-from drc_desktop.ml.diffusers_backend.profile_adapter import (
+from drc_desktop.ml.sd.clip_encoder import encoder_identity
+from drc_desktop.ml.sd.profile_adapter import (
     AdapterConfig,
     config_dict,
     train_profile_adapter,
 )
-from drc_desktop.ml.model_registry import ready_for_generation
+from drc_desktop.ml.sd.registry import ready_for_generation
+from drc_desktop.store.audit import now
 from drc_desktop.store.records import StoredProfileAdapter
-from drc_desktop.store.repositories import now
 from drc_desktop.store.vault import Vault
 
 

@@ -9,15 +9,15 @@ from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.ml import backends
 from drc_desktop.ml.backends import is_reserved_name
 from drc_desktop.ml.devices import resolve_device
-from drc_desktop.ml.model_formats import ModelKind
-from drc_desktop.ml.model_registry import (
+from drc_desktop.ml.sd.formats import ModelKind
+from drc_desktop.ml.sd.registry import (
     HashProgress,
     check_files,
     describe_model,
     link,
     links_now_possible,
 )
-from drc_desktop.store.repositories import now
+from drc_desktop.store.audit import now
 from drc_desktop.store.vault import Vault
 
 __all__ = [
@@ -39,7 +39,7 @@ def register(
     Pipelines registered earlier get the adapter or encoder now registered when it fits.
 
     Raises:
-        ModelError: the file or folder is not an accepted model (see ``model_formats``).
+        ModelError: the file or folder is not an accepted model (see ``ml.sd.formats``).
         InputError: the name is taken or reserved, or a named link is of the wrong kind or
             size.
     """

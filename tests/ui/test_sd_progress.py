@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drc_desktop.ml.diffusers_backend import pipeline
+from drc_desktop.ml.sd import pipeline
 from drc_desktop.model.session import SessionModel
 from drc_desktop.ui.main_window import MainWindow
 from tests.ui.test_app import TIMEOUT, settle, sticker_folder, unlocked

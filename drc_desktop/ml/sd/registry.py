@@ -1,6 +1,6 @@
 """Describing, linking and verifying bring-your-own models (``drc models ...``).
 
-A registration records what ``model_formats.detect`` found and the SHA-256 of every file
+A registration records what ``formats.detect`` found and the SHA-256 of every file
 (:func:`describe_model`); ``services.models`` keeps it in the vault. Before a model is loaded
 its files are hashed again (:func:`check_files`): a changed file is refused with its name. A
 pipeline is linked to an IP-Adapter of its architecture and to the image encoder whose output
@@ -16,7 +16,7 @@ from typing import Protocol
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.registrations import RegisteredModel
-from drc_desktop.ml.model_formats import (
+from drc_desktop.ml.sd.formats import (
     PIPELINE_KINDS,
     ModelKind,
     adapter_fits_encoder,
@@ -40,7 +40,7 @@ def describe_model(
     SHA-256 of every file (links are added by :func:`link`).
 
     Raises:
-        ModelError: the file or folder is not an accepted model (see ``model_formats``).
+        ModelError: the file or folder is not an accepted model (see ``ml.sd.formats``).
         InputError: the name is empty.
     """
     detected = detect(path)

@@ -27,12 +27,12 @@ from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.backend import BackendDefaults, GenerationStep, ReferenceFeatures
-from drc_desktop.ml.diffusers_backend import ip_adapter
-from drc_desktop.ml.diffusers_backend.clip_encoder import ClipImageEncoder, encoder_identity
-from drc_desktop.ml.diffusers_backend.configs import config_folder
-from drc_desktop.ml.diffusers_backend.profile_adapter import ProfileAdapter
-from drc_desktop.ml.model_formats import ModelKind
-from drc_desktop.ml.model_registry import (
+from drc_desktop.ml.sd import ip_adapter
+from drc_desktop.ml.sd.clip_encoder import ClipImageEncoder, encoder_identity
+from drc_desktop.ml.sd.configs import config_folder
+from drc_desktop.ml.sd.formats import ModelKind
+from drc_desktop.ml.sd.profile_adapter import ProfileAdapter
+from drc_desktop.ml.sd.registry import (
     HashProgress,
     ModelLookup,
     check_files,

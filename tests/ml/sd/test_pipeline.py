@@ -12,8 +12,8 @@ from PIL import Image
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.ml.backend import final_images
-from drc_desktop.ml.diffusers_backend import ip_adapter
-from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
+from drc_desktop.ml.sd import ip_adapter
+from drc_desktop.ml.sd.pipeline import SdBackend
 from drc_desktop.services.models import check_files, register
 from drc_desktop.store.vault import Vault
 
@@ -221,7 +221,7 @@ def test_describe_keeps_reduced_features_embeddings_and_variants(backends):
 
 
 def test_learned_composition_feeds_every_ip_layer(backends):
-    from drc_desktop.ml.diffusers_backend.profile_adapter import (
+    from drc_desktop.ml.sd.profile_adapter import (
         AdapterConfig,
         train_profile_adapter,
     )
@@ -246,7 +246,7 @@ def test_learned_composition_feeds_every_ip_layer(backends):
 
 
 def test_plus_adapter_generates_with_both_compositions(tiny_sd_models, vault):
-    from drc_desktop.ml.diffusers_backend.profile_adapter import (
+    from drc_desktop.ml.sd.profile_adapter import (
         AdapterConfig,
         train_profile_adapter,
     )

@@ -20,7 +20,7 @@ importance sampling (``ml/importance.py``):
 
 At generation the style part aggregates the whole history (``style_of_history``), the semantic
 part reads two variants of the reference, and the strengths combine the compositions in
-embedding space as drc-mini's guidance combines predictions:
+embedding space with drc-mini's guidance formula (``ml/guidance.py``):
 ``e = e(∅,∅) + s_sty (e(s,∅) − e(∅,∅)) + s_sem (e(s,m) − e(s,∅))``.
 """
 
@@ -39,6 +39,7 @@ from drc_desktop.core.errors import InputError
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.disentangler import Disentangler
 from drc_desktop.ml.fusion import FusionNetwork
+from drc_desktop.ml.guidance import compose_guidance
 from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
 
 TARGETS = ("embedding", "hidden")  # base adapters read the embedding, "plus" the hidden states
@@ -113,8 +114,7 @@ class ProfileAdapter(nn.Module):
         none = self.compose(None, None, 1)
         style_only = self.compose(style, None, 1)
         full = self.compose(style, semantics, 1)
-        composed = none + style_strength * (style_only - none)
-        return (composed + semantic_strength * (full - style_only))[0]
+        return compose_guidance(none, style_only, full, style_strength, semantic_strength)[0]
 
     def to_bytes(self) -> bytes:
         return save({k: v.contiguous().cpu() for k, v in self.state_dict().items()})

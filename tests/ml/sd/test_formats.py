@@ -9,7 +9,7 @@ import torch
 from safetensors.torch import save_file
 
 from drc_desktop.core.errors import ModelError
-from drc_desktop.ml.model_formats import ModelKind, adapter_fits_encoder, detect
+from drc_desktop.ml.sd.formats import ModelKind, adapter_fits_encoder, detect
 from tests.diffusers_fixtures import TINY_ENCODER
 
 

@@ -15,9 +15,9 @@ from PIL import Image
 from drc_desktop.core.errors import ModelError
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.ml.backend import final_images
-from drc_desktop.ml.diffusers_backend import pipeline
-from drc_desktop.ml.diffusers_backend.pipeline import SdBackend
-from drc_desktop.ml.model_formats import ModelKind
+from drc_desktop.ml.sd import pipeline
+from drc_desktop.ml.sd.formats import ModelKind
+from drc_desktop.ml.sd.pipeline import SdBackend
 from drc_desktop.services.models import register
 from drc_desktop.store.vault import Vault
 from tests.ldm_layout import (

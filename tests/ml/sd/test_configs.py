@@ -14,7 +14,7 @@ import torch
 from diffusers import AutoencoderKL, UNet2DConditionModel
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
 
-from drc_desktop.ml.diffusers_backend.configs import config_folder
+from drc_desktop.ml.sd.configs import config_folder
 
 # Parameter counts of the released models (runwayml SD 1.5, stabilityai SDXL base 1.0).
 PUBLISHED = {

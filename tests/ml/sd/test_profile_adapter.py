@@ -8,7 +8,7 @@ import torch
 
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.diffusers_backend.profile_adapter import (
+from drc_desktop.ml.sd.profile_adapter import (
     AdapterConfig,
     ProfileAdapter,
     config_dict,

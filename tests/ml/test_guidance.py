@@ -1,0 +1,35 @@
+"""The one guidance formula: each weight moves the result along its own direction only."""
+
+from __future__ import annotations
+
+import torch
+
+from drc_desktop.ml.generator import guided_prediction
+from drc_desktop.ml.guidance import compose_guidance
+
+
+def parts() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    generator = torch.Generator().manual_seed(0)
+    return tuple(torch.randn(2, 3, generator=generator) for _ in range(3))
+
+
+def test_zero_weights_give_the_unconditional_and_unit_weights_the_full_condition():
+    none, style, full = parts()
+    torch.testing.assert_close(compose_guidance(none, style, full, 0.0, 0.0), none)
+    torch.testing.assert_close(compose_guidance(none, style, full, 1.0, 1.0), full)
+    torch.testing.assert_close(compose_guidance(none, style, full, 1.0, 0.0), style)
+
+
+def test_semantic_weight_acts_along_the_semantic_direction_only():
+    none, style, full = parts()
+    low = compose_guidance(none, style, full, 2.0, 0.5)
+    high = compose_guidance(none, style, full, 2.0, 1.5)
+    torch.testing.assert_close(high - low, full - style)
+
+
+def test_drc_mini_guidance_splits_its_batch_into_the_three_conditions():
+    none, style, full = parts()
+    stacked = torch.cat([none, style, full])
+    torch.testing.assert_close(
+        guided_prediction(stacked, 2.0, 3.0), compose_guidance(none, style, full, 2.0, 3.0)
+    )
