@@ -18,10 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.resources import RESOURCES_DIR
+from drc_desktop.core.stickers import STICKER_SIZE
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.augment import augment_semantics_preserving
 from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
@@ -30,7 +32,7 @@ from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualToke
 from drc_desktop.ml.fusion import FusionNetwork
 from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
-from drc_desktop.ml.patches import PATCH, PATCH_CHANNELS, from_patches
+from drc_desktop.ml.patches import from_patches
 from drc_desktop.ml.sticker_data import images_to_tensor
 
 BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
@@ -40,7 +42,9 @@ BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
 class MiniConfig:
     """Sizes of every drc-mini component (one source of truth; saved as config.json)."""
 
-    resolution: int = 64  # images in and out (the sticker's own size)
+    resolution: int = 64  # the size the encoder and the generator work at
+    # The generator's cells: p x p pixel patches (4: v2's 16x16 grid; 1: pixels, as in v1).
+    patch_size: int = 4
     token_dim: int = 64
     num_tokens: int = 16
     part_dim: int = 64
@@ -63,6 +67,8 @@ class MiniConfig:
         try:
             data = json.loads(path.read_text())
             data["unet_channels"] = tuple(data["unet_channels"])
+            if "patch_size" not in data:  # a drc-mini v1 folder: 32x32 pixels, attention once
+                data.update(patch_size=1, attention_levels=1)
             return cls(**data)
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise ModelError(f"{path}: not a valid drc-mini config ({error})") from None
@@ -87,11 +93,11 @@ def build_generator(
 ) -> tuple[torch.nn.Module, Conditioner]:
     """A fresh UNet and the conditioner of ``method`` (``drc`` needs the disentangler)."""
     unet = build_unet(
-        config.resolution // PATCH,
+        config.resolution // config.patch_size,
         config.unet_channels,
         config.part_dim,
         config.pooled_dim,
-        in_channels=PATCH_CHANNELS,
+        in_channels=3 * config.patch_size**2,
         attention_levels=config.attention_levels,
     )
     fusion = build_fusion(config)
@@ -166,16 +172,30 @@ class MiniModel:
             conditioner.to(self.device)
         return self
 
+    def to_model_size(self, images: torch.Tensor) -> torch.Tensor:
+        """Sticker-size images ``[B, 3, 64, 64]`` -> the model's working size (box filter;
+        unchanged for v2, which works at 64, halved for a v1 folder)."""
+        size = self.config.resolution
+        if images.shape[-1] == size:
+            return images
+        return F.avg_pool2d(images, images.shape[-1] // size)
+
+    def encode_tensor(self, images: torch.Tensor) -> VisualTokens:
+        """Sticker-size float images ``[N, 3, 64, 64]`` in [0, 1] -> ``VisualTokens``."""
+        return self.encoder.encode(self.to_model_size(images.to(self.device)))
+
     def encode_images(self, images: list[Image.Image]) -> VisualTokens:
         """PIL images -> tokens ``[N, 16, 64]`` and pooled ``[N, 64]``."""
-        return self.encoder.encode(images_to_tensor(images).to(self.device))
+        return self.encode_tensor(images_to_tensor(images))
 
     @torch.no_grad()
     def reference_variants(
         self, references: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Tokens of one semantic-preserving variant of each reference ``[B, 3, R, R]`` and of
-        a second, partner variant: two ``[B, 16, 64]`` tensors."""
+        """Tokens of one semantic-preserving variant of each reference ``[B, 3, 64, 64]`` and
+        of a second, partner variant: two ``[B, 16, 64]`` tensors (the variants are made at
+        the model's working size)."""
+        references = self.to_model_size(references.to(self.device))
         variants = augment_semantics_preserving(torch.cat([references, references]), generator)
         tokens = self.encoder.encode(variants.to(self.device)).tokens
         return tokens[: len(references)], tokens[len(references) :]
@@ -315,12 +335,19 @@ class MiniModel:
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[tuple[int, torch.Tensor | None]]:
         """``denoise`` on the patch grid: ``(step, None)`` per step and finally
-        ``(steps, images [B, 3, R, R])`` in [0, 1]."""
-        for step, latents in denoise(
+        ``(steps, images [B, 3, 64, 64])`` in [0, 1] (a v1 folder's 32x32 outputs are
+        upscaled bicubically, as v1 exported them)."""
+        for step, cells in denoise(
             unet, inputs, style_weight=style_weight, semantic_weight=semantic_weight,
             steps=steps, generator=generator, should_stop=should_stop,
         ):  # fmt: skip
-            yield step, None if latents is None else from_patches(latents)
+            if cells is None:
+                yield step, None
+                continue
+            images = from_patches(cells, self.config.patch_size)
+            if images.shape[-1] != STICKER_SIZE:
+                images = F.interpolate(images, size=STICKER_SIZE, mode="bicubic").clamp(0, 1)
+            yield step, images
 
 
 def tensor_to_images(images: torch.Tensor) -> list[Image.Image]:

@@ -191,7 +191,7 @@ def generate_outputs(
         generator = torch.Generator().manual_seed(settings.seed + start)
         with torch.no_grad():
             history_tokens = torch.stack(
-                [model.encoder.encode(h.to(model.device)).tokens for h in history[start:stop]]
+                [model.encode_tensor(h).tokens for h in history[start:stop]]
             )
         for _, images in model.sample(
             method, history_tokens, references[start:stop], generator=generator, steps=steps,
@@ -226,10 +226,10 @@ def similarities(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean cosine of the frozen encoder's pooled embeddings: output vs each history image,
     and output vs the reference (the paper's personalization scores, with our encoder)."""
-    encode = model.encoder.encode
-    out_pooled = encode(outputs.to(model.device)).pooled
-    ref_pooled = encode(references.to(model.device)).pooled
-    hist_pooled = torch.stack([encode(h.to(model.device)).pooled for h in history])  # [N, 6, D]
+    encode = model.encode_tensor
+    out_pooled = encode(outputs).pooled
+    ref_pooled = encode(references).pooled
+    hist_pooled = torch.stack([encode(h).pooled for h in history])  # [N, 6, D]
     history_similarity = F.cosine_similarity(out_pooled[:, None], hist_pooled, dim=-1).mean(1)
     reference_similarity = F.cosine_similarity(out_pooled, ref_pooled, dim=-1)
     return history_similarity.cpu(), reference_similarity.cpu()

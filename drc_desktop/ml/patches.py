@@ -21,11 +21,12 @@ PATCH = 4
 PATCH_CHANNELS = 3 * PATCH * PATCH
 
 
-def to_patches(images: torch.Tensor) -> torch.Tensor:
-    """Images ``[B, 3, H, W]`` in [0, 1] -> patches ``[B, 48, H/4, W/4]`` in [-1, 1]."""
-    return F.pixel_unshuffle(images * 2.0 - 1.0, PATCH)
+def to_patches(images: torch.Tensor, patch: int = PATCH) -> torch.Tensor:
+    """Images ``[B, 3, H, W]`` in [0, 1] -> patches ``[B, 3p², H/p, W/p]`` in [-1, 1]
+    (``patch`` p = 1: the pixels themselves, drc-mini v1's space)."""
+    return F.pixel_unshuffle(images * 2.0 - 1.0, patch)
 
 
-def from_patches(patches: torch.Tensor) -> torch.Tensor:
-    """Patches ``[B, 48, h, w]`` -> images ``[B, 3, 4h, 4w]`` in [0, 1]."""
-    return ((F.pixel_shuffle(patches, PATCH) + 1.0) / 2.0).clamp(0.0, 1.0)
+def from_patches(patches: torch.Tensor, patch: int = PATCH) -> torch.Tensor:
+    """Patches ``[B, 3p², h, w]`` -> images ``[B, 3, ph, pw]`` in [0, 1]."""
+    return ((F.pixel_shuffle(patches, patch) + 1.0) / 2.0).clamp(0.0, 1.0)
