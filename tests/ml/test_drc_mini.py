@@ -116,3 +116,17 @@ def test_style_strength_zero_leaves_the_style_out_of_every_condition(trained_mod
 def test_generation_stops_when_asked(trained_model, case):
     steps = run(trained_model, case, should_stop=lambda: True)
     assert steps == []
+
+
+def test_a_v1_config_without_a_patch_size_loads_as_v1(tmp_path, tiny_config):
+    """drc-mini v1 folders (the shipped model until v2 improves on it) have no patch_size:
+    they are 32x32 pixel models with cross-attention at one level."""
+    import json
+
+    data = json.loads(tiny_config.to_json())
+    del data["patch_size"]
+    data.update(resolution=32)
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(data))
+    config = MiniConfig.from_file(path)
+    assert (config.patch_size, config.attention_levels, config.resolution) == (1, 1, 32)
