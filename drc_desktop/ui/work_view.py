@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -95,5 +96,9 @@ class WorkView(QWidget):
 
     def clear(self) -> None:
         """Drop every image and result held by the views and their models (auto-lock)."""
+        for tab in (self.composer, self.gallery):
+            if tab.preview is not None and shiboken6.isValid(tab.preview):
+                tab.preview.close()
+            tab.preview = None
         self.models.clear()
         self.profiles.list.clear()

@@ -49,6 +49,8 @@ def test_a_result_opens_large_with_next_previous_and_exports_4x_by_nearest_neigh
     exported = np.asarray(Image.open(tmp_path / "export" / "image-001.png"))
     assert exported.shape[:2] == (original.shape[0] * 4, original.shape[1] * 4)
     assert np.array_equal(exported, original.repeat(4, axis=0).repeat(4, axis=1))
+    window.lock_now()  # the preview goes with every other image
+    assert composer.preview is None and not preview.isVisible()
 
 
 def _png_file(png: bytes, folder) -> str:
