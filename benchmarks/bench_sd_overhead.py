@@ -27,6 +27,7 @@ import torch
 
 from benchmarks.timing import emit, environment, log, measure
 from drc_desktop.core.requests import GenerationRequest
+from drc_desktop.ml.backend import final_images
 from drc_desktop.ml.sd import ip_adapter
 from drc_desktop.ml.sd.configs import config_folder
 from drc_desktop.ml.sd.pipeline import SdBackend, quiet_libraries
@@ -100,7 +101,7 @@ def main() -> int:
     embeds = [torch.stack([torch.zeros_like(p), p])[:, None].to(device, dtype) for p in positives]
 
     def ours() -> None:
-        images = backend.generate_from_embeddings(embeds, request, on_step=lambda *step: None)
+        images = final_images(backend.generate_from_embeddings(embeds, request))
         assert images is not None and len(images) == 1
 
     def direct() -> None:

@@ -177,12 +177,12 @@ def child_import(count: int, images: Path, workdir: Path) -> None:
     """Runs in a fresh process: import ``count`` images into a new vault, print one JSON line."""
     import torch
 
-    from drc_desktop.services.generation import load_model
+    from drc_desktop.ml.backends import load_builtin
     from drc_desktop.services.intake import ImportStatus, import_files
 
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
-    model = load_model("drc-mini")
+    model = load_builtin("drc-mini")
     paths = sorted(images.iterdir())[:count]
     if len(paths) < count:
         raise SystemExit(f"only {len(paths)} images in {images}, {count} asked for")
