@@ -362,7 +362,7 @@ def passphrases(work: Path) -> dict:
 
 
 def hostile_files(work: Path) -> dict:
-    from drc_desktop.ml.model_formats import detect
+    from drc_desktop.ml.sd.formats import detect
 
     folder = work / "hostile"
     folder.mkdir(parents=True)
@@ -410,11 +410,11 @@ def _link(folder: Path, target: str) -> Path:
 
 
 def _mutated_headers(folder: Path, rounds: int = 400) -> dict:
-    from drc_desktop.ml.model_formats import read_safetensors_header
     from safetensors import safe_open
     from safetensors.numpy import save_file
 
     from drc_desktop.core.errors import ModelError
+    from drc_desktop.ml.sd.formats import read_safetensors_header
 
     path = folder / "mutant.safetensors"
     save_file({"a": np.zeros((4, 4), np.float32), "b": np.ones(3, np.float16)}, str(path))
@@ -464,11 +464,10 @@ def _odd_paths(folder: Path) -> dict:
 
 
 def import_memory(work: Path, images: int) -> dict:
-    from drc_desktop.ml.composer import load_model
-    from drc_desktop.ml.intake import ImportStatus, import_files
     from PIL import Image
 
-    from drc_desktop.core.requests import BUILTIN_MODEL
+    from drc_desktop.ml.drc_mini import MiniModel
+    from drc_desktop.services.intake import ImportStatus, import_files
 
     folder = work / "large"
     folder.mkdir(parents=True)
@@ -481,7 +480,7 @@ def import_memory(work: Path, images: int) -> dict:
     sizes = sum(p.stat().st_size for p in folder.iterdir())
     with Vault.create(work / "memory-home", PASSPHRASE) as vault:
         profile = vault.profiles.create("Memory", BUILTIN_MODEL).id
-        model = load_model(BUILTIN_MODEL)
+        model = MiniModel.load()
         after_load = _peak_mib()
         start = time.perf_counter()
         results = list(import_files(vault, model, profile, [folder]))

@@ -17,7 +17,7 @@ from safetensors import safe_open
 from safetensors.numpy import save_file
 
 from drc_desktop.core.errors import ModelError
-from drc_desktop.ml.model_formats import detect, read_safetensors_header
+from drc_desktop.ml.sd.formats import detect, read_safetensors_header
 
 TENSORS = {
     "image_proj.proj.weight": np.zeros((8, 4), np.float32),
