@@ -466,6 +466,7 @@ def _odd_paths(folder: Path) -> dict:
 def import_memory(work: Path, images: int) -> dict:
     from PIL import Image
 
+    from drc_desktop.core.requests import BUILTIN_MODEL
     from drc_desktop.ml.drc_mini import MiniModel
     from drc_desktop.services.intake import ImportStatus, import_files
 
