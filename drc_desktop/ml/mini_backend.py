@@ -31,7 +31,7 @@ from drc_desktop.ml.drc_mini import (
     generator_file,
     tensor_to_images,
 )
-from drc_desktop.ml.generator import denoise, sampling_scheduler
+from drc_desktop.ml.generator import sampling_scheduler
 from drc_desktop.ml.model_files import CONFIG, MANIFEST
 from drc_desktop.ml.sticker_data import images_to_tensor
 from drc_desktop.ml.weights import library_versions
@@ -159,18 +159,13 @@ class MiniBackend:
             request.method, history_tokens, variant, partner, use_style=style_weight > 0
         )
         unet, _ = model.generators[request.method]
-        for step, images in denoise(
-            unet, inputs, style_weight=style_weight, semantic_weight=semantic_weight,
-            steps=steps, generator=generator, should_stop=should_stop,
-        ):  # fmt: skip
+        for step, images in model.sample_from_inputs(
+            unet, inputs, style_weight, semantic_weight, steps, generator, should_stop
+        ):
             if images is None:
                 yield GenerationStep(step, steps)
-            else:
-                shown = [
-                    image.resize((STICKER_SIZE, STICKER_SIZE), Image.Resampling.BICUBIC)
-                    for image in tensor_to_images(images)
-                ]
-                yield GenerationStep(steps, steps, shown)
+            else:  # sticker-size images, whatever size the model works at
+                yield GenerationStep(steps, steps, tensor_to_images(images))
 
     def read_profile_adapter(self, config: dict, weights: bytes) -> object:
         raise InputError(f"the {self.model_name} model's composition is already trained")
