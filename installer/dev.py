@@ -78,7 +78,11 @@ def run_tests(python: Path, args: list[str]) -> int:
     steps = [
         ("ruff check", [str(python), "-m", "ruff", "check", "."]),
         ("ruff format --check", [str(python), "-m", "ruff", "format", "--check", "."]),
-        ("pytest", [str(python), "-m", "pytest", "-m", "not slow", *args]),
+        # The GUI tests run in a process of their own: in one process with the rest, a Qt
+        # event loop crashed (segfault) after the SD tests' pipeline threads were left alive;
+        # alone they pass (issue 12 follow-up, see the closing note of session 3).
+        ("pytest", [str(python), "-m", "pytest", "-m", "not slow", "--ignore=tests/ui", *args]),
+        ("pytest (GUI)", [str(python), "-m", "pytest", "-m", "not slow", "tests/ui", *args]),
     ]
     failed = []
     for title, command in steps:
