@@ -26,7 +26,7 @@ TEST_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "QT_QPA_PLATFORM": "offscreen"}
 
 JOB_HELP = {
     "demo": "run the end-to-end demo (python -m drc_desktop.demo ARGS)",
-    "test": "ruff check, ruff format --check, then pytest -m 'not slow' ARGS",
+    "test": "ruff check, ruff format --check, then pytest -m 'not slow' ARGS (GUI tests apart)",
     "run": "start the desktop GUI (python -m drc_desktop.app ARGS)",
     "drc": "run the drc command line (python -m drc_desktop ARGS)",
 }
