@@ -18,7 +18,6 @@ import torch
 import torch.nn.functional as F
 
 PATCH = 4
-PATCH_CHANNELS = 3 * PATCH * PATCH
 
 
 def to_patches(images: torch.Tensor, patch: int = PATCH) -> torch.Tensor:
