@@ -32,10 +32,11 @@ from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualToke
 from drc_desktop.ml.fusion import FusionNetwork
 from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
-from drc_desktop.ml.patches import from_patches
+from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.sticker_data import images_to_tensor
 
 BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
+AUTOENCODER_FILE = "autoencoder.safetensors"
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,11 @@ class MiniConfig:
     """Sizes of every drc-mini component (one source of truth; saved as config.json)."""
 
     resolution: int = 64  # the size the encoder and the generator work at
-    # The generator's cells: p x p pixel patches (4: v2's 16x16 grid; 1: pixels, as in v1).
+    # The generator's grid: one cell per p x p pixels (4: v2's 16x16 grid; 1: pixels, as v1).
     patch_size: int = 4
+    # Channels of a cell: the autoencoder's latent (v2, ``ml/autoencoder.py``); 0: the cell is
+    # the patch's pixels themselves (3p² channels: the first v2 run and v1).
+    latent_channels: int = 4
     token_dim: int = 64
     num_tokens: int = 16
     part_dim: int = 64
@@ -69,9 +73,29 @@ class MiniConfig:
             data["unet_channels"] = tuple(data["unet_channels"])
             if "patch_size" not in data:  # a drc-mini v1 folder: 32x32 pixels, attention once
                 data.update(patch_size=1, attention_levels=1)
+            data.setdefault("latent_channels", 0)  # folders from before the autoencoder
             return cls(**data)
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise ModelError(f"{path}: not a valid drc-mini config ({error})") from None
+
+
+def cell_channels(config: MiniConfig) -> int:
+    """Channels of one cell of the generator's grid."""
+    return config.latent_channels or 3 * config.patch_size**2
+
+
+def build_space(config: MiniConfig) -> StickerAutoencoder | PatchSpace:
+    """The generator's working space (untrained weights for an autoencoder)."""
+    if config.latent_channels:
+        return StickerAutoencoder(config.latent_channels)
+    return PatchSpace(config.patch_size)
+
+
+def load_space(config: MiniConfig, folder: Path) -> StickerAutoencoder | PatchSpace:
+    space = build_space(config)
+    if isinstance(space, StickerAutoencoder):
+        load_weights(folder / AUTOENCODER_FILE, {"autoencoder": space})
+    return space.eval()
 
 
 def build_encoder_net(config: MiniConfig) -> StickerEncoderNet:
@@ -97,7 +121,7 @@ def build_generator(
         config.unet_channels,
         config.part_dim,
         config.pooled_dim,
-        in_channels=3 * config.patch_size**2,
+        in_channels=cell_channels(config),
         attention_levels=config.attention_levels,
     )
     fusion = build_fusion(config)
@@ -123,8 +147,10 @@ class MiniModel:
         encoder: StickerEncoder,
         generators: dict,
         disentangler: Disentangler,
+        space: StickerAutoencoder | PatchSpace | None = None,
     ) -> None:
         self.config = config
+        self.space = space if space is not None else build_space(config)
         self.encoder = encoder
         self.disentangler = disentangler
         self.generators: dict[str, tuple[torch.nn.Module, Conditioner]] = generators
@@ -161,12 +187,13 @@ class MiniModel:
             generators[method] = (unet.eval(), conditioner.eval())
         identity = f"{config.encoder_identity}@{sha256_of(folder / 'encoder.safetensors')[:16]}"
         encoder = StickerEncoder(net, identity, config.resolution)
-        return cls(config, encoder, generators, disentangler.eval())
+        return cls(config, encoder, generators, disentangler.eval(), load_space(config, folder))
 
     def to(self, device: torch.device | str) -> MiniModel:
         self.device = torch.device(device)
         self.encoder.to(self.device)
         self.disentangler.to(self.device)
+        self.space.to(self.device)
         for unet, conditioner in self.generators.values():
             unet.to(self.device)
             conditioner.to(self.device)
@@ -313,7 +340,7 @@ class MiniModel:
     ) -> Iterator[tuple[int, torch.Tensor | None]]:
         """The batched core of ``generate``: history tokens ``[B, N, T, D]`` and reference
         images ``[B, 3, R, R]`` -> ``denoise``'s progress, then images ``[B, 3, R, R]`` in
-        [0, 1] (the final 4x4 patches put back in place, ``ml/patches.py``)."""
+        [0, 1] (the final cells decoded by the model's space, ``ml/autoencoder.py``)."""
         style_weight, semantic_weight = self.guidance_weights(style_strength, semantic_strength)
         reference_tokens, partner_tokens = self.reference_variants(references, generator)
         inputs = self.guidance_inputs(
@@ -334,7 +361,7 @@ class MiniModel:
         generator: torch.Generator,
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[tuple[int, torch.Tensor | None]]:
-        """``denoise`` on the patch grid: ``(step, None)`` per step and finally
+        """``denoise`` on the generator's grid: ``(step, None)`` per step and finally
         ``(steps, images [B, 3, 64, 64])`` in [0, 1] (a v1 folder's 32x32 outputs are
         upscaled bicubically, as v1 exported them)."""
         for step, cells in denoise(
@@ -344,7 +371,7 @@ class MiniModel:
             if cells is None:
                 yield step, None
                 continue
-            images = from_patches(cells, self.config.patch_size)
+            images = self.space.decode(cells)
             if images.shape[-1] != STICKER_SIZE:
                 images = F.interpolate(images, size=STICKER_SIZE, mode="bicubic").clamp(0, 1)
             yield step, images

@@ -2,6 +2,8 @@
 
 Stages, in order (each saved under ``OUT/checkpoints/`` when done, so a rerun resumes):
 
+0. ``autoencoder``: the generator's working space, 64x64 stickers <-> 16x16x4 latents
+   (``ml/autoencoder.py``), by reconstruction; frozen after.
 1. ``encoder``: the sticker encoder with attribute heads on the training pool; frozen after.
 2. ``stage1``: disentanglement learning (DESIGN.md §2): StyleTower, SemTower, FusionNetwork
    and a reconstruction head, on triplets, with difficulty-aware importance sampling.
@@ -48,7 +50,7 @@ from drc_desktop.ml.generator import min_snr_weights, training_scheduler
 from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
 from drc_desktop.ml.judges import CHOICE_SIZES, SEMANTIC_SIZES, STYLE_SIZES, AttributeNet
 from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
-from drc_desktop.ml.patches import to_patches
+from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.sticker_data import (
     ALL_COMBINATIONS,
     HISTORY_KINDS,
@@ -68,6 +70,8 @@ class TrainConfig:
 
     seed: int = 0
     pool_styles: int = 1600
+    autoencoder_steps: int = 1500
+    autoencoder_batch: int = 32
     encoder_steps: int = 1500
     attribute_batch: int = 96
     stage1_steps: int = 1500
@@ -95,6 +99,8 @@ class TrainConfig:
         """Seconds-long settings for tests (the recipe is the same, the budget is not)."""
         return cls(
             pool_styles=12,
+            autoencoder_steps=3,
+            autoencoder_batch=4,
             encoder_steps=3,
             attribute_batch=8,
             stage1_steps=3,
@@ -115,7 +121,7 @@ def _seed_all(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-_STAGE_SEEDS = {"encoder": 1, "stage1": 3, "drc": 4, "entangled": 5}
+_STAGE_SEEDS = {"encoder": 1, "stage1": 3, "drc": 4, "entangled": 5, "autoencoder": 6}
 
 
 def stage_seed(seed: int, stage: str, step: int = 0) -> int:
@@ -199,6 +205,62 @@ def encode_pool(net: StickerEncoderNet, pool: StickerPool, batch: int = 512) -> 
     parts = [net(_float_images(flat[i : i + batch])).tokens for i in range(0, len(flat), batch)]
     tokens = torch.cat(parts)
     return tokens.view(pool.num_styles, SEMANTICS_COUNT, *tokens.shape[1:])
+
+
+# ------------------------------------------------------------------ stage 0: the autoencoder
+
+# Reconstruction of a decoder fed slightly perturbed latents (half of each batch, noise of up
+# to this share of the latents' spread), so that it draws clean stickers from the small
+# errors a diffusion sample leaves (docs/method.md, "Generator").
+AUTOENCODER_LATENT_NOISE = 0.1
+
+
+def train_autoencoder(
+    autoencoder: StickerAutoencoder,
+    pool: StickerPool,
+    steps: int,
+    batch: int,
+    generator: torch.Generator,
+) -> tuple[StickerAutoencoder, list[float]]:
+    """Train ``autoencoder`` on the pool's images by L1 + MSE reconstruction (L1 keeps fills
+    flat and edges hard), then set its latent ``scale`` to unit variance; returns it frozen
+    with the loss curve (the mean loss of every 50 steps)."""
+    images = pool.images
+    device = images.device
+    autoencoder.to(device).train()
+    optimizer = torch.optim.AdamW(autoencoder.parameters(), lr=1e-3, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, 1e-3, total_steps=max(steps, 1), pct_start=0.1
+    )
+    curve, running = [], 0.0
+    for step in tqdm(range(steps), desc="autoencoder", leave=False):
+        si = torch.randint(pool.num_styles, (batch,), generator=generator).to(device)
+        mi = torch.randint(SEMANTICS_COUNT, (batch,), generator=generator).to(device)
+        x = _float_images(images[si, mi])
+        latents = autoencoder.encode_raw(x)
+        spread = latents.detach().std()
+        noisy = (torch.rand(batch, 1, 1, 1, generator=generator) < 0.5).to(device)
+        amount = AUTOENCODER_LATENT_NOISE * torch.rand(batch, 1, 1, 1, generator=generator)
+        noise = torch.randn(latents.shape, generator=generator).to(device)
+        latents = latents + noisy * amount.to(device) * spread * noise
+        target = x * 2.0 - 1.0
+        out = autoencoder.decode_raw(latents)
+        loss = (out - target).abs().mean() + (out - target).pow(2).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        running += loss.item()
+        if (step + 1) % 50 == 0 or step + 1 == steps:
+            curve.append(round(running / (50 if (step + 1) % 50 == 0 else (step + 1) % 50), 5))
+            running = 0.0
+    autoencoder.eval().requires_grad_(False)
+    with torch.no_grad():
+        si = torch.randint(pool.num_styles, (512,), generator=generator).to(device)
+        mi = torch.randint(SEMANTICS_COUNT, (512,), generator=generator).to(device)
+        spread = autoencoder.encode_raw(_float_images(images[si, mi])).std()
+        autoencoder.scale.fill_(1.0 / float(spread))
+    return autoencoder, curve
 
 
 # ------------------------------------------------------------------ stage 1: disentanglement
@@ -377,7 +439,7 @@ def train_stage1(
 
 @dataclass
 class Stage2Batch:
-    target: torch.Tensor  # [B, 48, 16, 16] patches in [-1, 1]
+    target: torch.Tensor  # [B, C, 16, 16] cells of the generator's space
     history: torch.Tensor  # [B, N, T, D]
     reference: torch.Tensor  # [B, T, D]
     partner: torch.Tensor  # [B, T, D]
@@ -385,6 +447,7 @@ class Stage2Batch:
 
 def stage2_batch(
     encoder: StickerEncoderNet,
+    space: StickerAutoencoder | PatchSpace,
     pool: StickerPool,
     tokens: torch.Tensor,
     batch: int,
@@ -417,8 +480,9 @@ def stage2_batch(
     variants = augment_semantics_preserving(torch.cat([reference, reference]), generator)
     with torch.no_grad():
         encoded = encoder(variants).tokens
+        target = space.encode(_float_images(pool.images[styles.to(device), semantics.to(device)]))
     return Stage2Batch(
-        target=to_patches(_float_images(pool.images[styles.to(device), semantics.to(device)])),
+        target=target,
         history=tokens[styles[:, None].to(device), history_semantics_index.to(device)],
         reference=encoded[:batch],
         partner=encoded[batch:],
@@ -503,6 +567,7 @@ def train_stage2(
     config: drc_mini.MiniConfig,
     train: TrainConfig,
     encoder: StickerEncoderNet,
+    space: StickerAutoencoder | PatchSpace,
     disentangler: Disentangler | None,
     fusion_init: FusionNetwork | None,
     pool: StickerPool,
@@ -561,7 +626,7 @@ def train_stage2(
             rng.seed(stage_seed(train.seed, method, step))
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step)
-        data = stage2_batch(encoder, pool, tokens, train.stage2_batch, generator, rng)
+        data = stage2_batch(encoder, space, pool, tokens, train.stage2_batch, generator, rng)
         loss = stage2_step_loss(bundle, data, train, generator, scheduler)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -643,6 +708,30 @@ def train_builtin(
     pool.images = pool.images.to(device)
     seconds["render"] = round(time.perf_counter() - started, 1)
 
+    space = drc_mini.build_space(config).to(device)
+    done = checkpoints / drc_mini.AUTOENCODER_FILE
+    if isinstance(space, StickerAutoencoder):
+        if done.is_file():
+            load_weights(done, {"autoencoder": space})
+        else:
+            tell("autoencoder")
+            t = time.perf_counter()
+            torch.manual_seed(stage_seed(train.seed, "autoencoder"))
+            space = drc_mini.build_space(config).to(device)
+            space, curve = train_autoencoder(
+                space,
+                pool,
+                train.autoencoder_steps,
+                train.autoencoder_batch,
+                torch.Generator().manual_seed(stage_seed(train.seed, "autoencoder")),
+            )
+            save_weights(done, {"autoencoder": space})
+            report["autoencoder_loss"] = curve
+            seconds["autoencoder"] = round(time.perf_counter() - t, 1)
+            save_report()
+        space.eval().requires_grad_(False)
+        save_weights(out / drc_mini.AUTOENCODER_FILE, {"autoencoder": space})
+
     net = drc_mini.build_encoder_net(config).to(device)
     done = checkpoints / "encoder.safetensors"
     if done.is_file():
@@ -691,6 +780,7 @@ def train_builtin(
             config,
             train,
             net,
+            space,
             None if stage1 is None else stage1.disentangler,
             None if stage1 is None else stage1.fusion,
             pool,

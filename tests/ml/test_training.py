@@ -17,7 +17,6 @@ from drc_desktop.ml.disentangler import Disentangler
 from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
 from drc_desktop.ml.generator import training_scheduler
 from drc_desktop.ml.model_files import sha256_of
-from drc_desktop.ml.patches import to_patches
 from drc_desktop.ml.sticker_data import render_pool
 from drc_desktop.ml.training import (
     SEMANTICS_COUNT,
@@ -209,9 +208,9 @@ def fixed_batch(config: MiniConfig) -> Stage2Batch:
     generator = torch.Generator().manual_seed(0)
     tokens, dim = config.num_tokens, config.token_dim
     return Stage2Batch(
-        target=to_patches(
-            torch.rand(4, 3, config.resolution, config.resolution, generator=generator)
-        ),
+        target=drc_mini.build_space(config)
+        .encode(torch.rand(4, 3, config.resolution, config.resolution, generator=generator))
+        .detach(),
         history=torch.randn(4, 2, tokens, dim, generator=generator),
         reference=torch.randn(4, tokens, dim, generator=generator),
         partner=torch.randn(4, tokens, dim, generator=generator),
