@@ -161,6 +161,14 @@ def test_eval_writes_a_report_with_the_documented_schema(judged_model_dir, tmp_p
             assert either <= summary["collapse_rate"]
     judges = report["judges"]["judges.safetensors"]
     assert {"style_accuracy", "semantic_accuracy"} <= set(judges["all"])
+    # The tiny model draws on an autoencoder's latents: its reconstructions are judged too.
+    fidelity = report["autoencoder"]["judges.safetensors"]
+    assert fidelity["reconstructions"]["all"]["cases"] == 12
+    assert set(fidelity["agreement"]) == {
+        "style_accuracy", "shape_accuracy", "outline_width_accuracy", "fill_accuracy",
+        "semantic_accuracy",
+    }  # fmt: skip
+    assert all(0.0 <= v <= 1.0 for v in fidelity["agreement"].values())
     assert "drc" in capsys.readouterr().out
 
 

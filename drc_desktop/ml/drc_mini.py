@@ -26,13 +26,13 @@ from drc_desktop.core.resources import RESOURCES_DIR
 from drc_desktop.core.stickers import STICKER_SIZE
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.augment import augment_semantics_preserving
+from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
 from drc_desktop.ml.disentangler import Disentangler
 from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualTokens
 from drc_desktop.ml.fusion import FusionNetwork
 from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
-from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.sticker_data import images_to_tensor
 
 BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"

@@ -10,6 +10,10 @@ Report schema (``REPORT_SCHEMA_VERSION`` = 2; docs/evaluation.md has the table):
 
 - ``settings``: cases per cell, steps, seed, strengths, split, guidance weights, model, device;
 - ``judges``: each judge on clean renders of the targets, overall and per cell;
+- ``autoencoder`` (a model whose generator works on the autoencoder's latents): each judge
+  on the autoencoder's reconstructions of the same clean renders (``judge_accuracy``'s
+  summary) and its ``agreement``: per rate, the share of cases where the judge's verdict on
+  the reconstruction equals its verdict on the render (issue #10 §3 asks >= 0.99);
 - ``methods``: for each of ``drc``, ``entangled``, ``oracle``, ``reference_only``: a summary
   over all cases (``all``), per cell (``cells``), and for styles above and below the contrast
   floor (``above_contrast_floor``, ``below_contrast_floor``), plus ``seconds_per_image``.
@@ -144,6 +148,8 @@ def evaluate(
         },
         "methods": {},
     }
+    if model.config.latent_channels:
+        report["autoencoder"] = autoencoder_fidelity(model, judge_sets, cases, targets)
     second: dict[str, dict] = {}
     for method in settings.methods:
         started = time.perf_counter()
@@ -348,6 +354,41 @@ def summarize_by_cell(scores: CaseScores, cases: list[EvalCase]) -> dict[str, ob
         "above_contrast_floor": summarize(scores, ~below),
         "below_contrast_floor": summarize(scores, below),
     }
+
+
+@torch.no_grad()
+def autoencoder_fidelity(
+    model: MiniModel, judge_sets: list[Judges], cases: list[EvalCase], targets: torch.Tensor
+) -> dict:
+    """Each judge on the model space's reconstructions of clean renders ``[N, 3, 64, 64]``:
+    its accuracy there and its agreement with itself on the renders (see the schema)."""
+    reconstructions = torch.cat(
+        [
+            model.space.decode(model.space.encode(chunk.to(model.device))).cpu()
+            for chunk in targets.split(120)
+        ]
+    )
+    no_similarity = (torch.zeros(len(cases)), torch.zeros(len(cases)))
+    verdicts = {
+        "style_accuracy": "style_correct",
+        "shape_accuracy": "shape_correct",
+        "outline_width_accuracy": "outline_width_correct",
+        "fill_accuracy": "fill_correct",
+        "semantic_accuracy": "semantic_correct",
+    }
+    result = {}
+    for k, judges in enumerate(judge_sets):
+        clean = score_outputs(judges, cases, targets, no_similarity)
+        rebuilt = score_outputs(judges, cases, reconstructions, no_similarity)
+        agreement = {
+            rate: round(float((getattr(clean, f) == getattr(rebuilt, f)).float().mean()), 4)
+            for rate, f in verdicts.items()
+        }
+        result[JUDGE_FILES[k]] = {
+            "reconstructions": judge_accuracy(judges, cases, reconstructions),
+            "agreement": agreement,
+        }
+    return result
 
 
 @torch.no_grad()

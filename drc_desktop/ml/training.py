@@ -43,6 +43,7 @@ from drc_desktop.core import stickers
 from drc_desktop.core.errors import InputError
 from drc_desktop.ml import drc_mini
 from drc_desktop.ml.augment import augment_semantics_preserving
+from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.disentangler import HISTORY_GROUP, Disentangler
 from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
 from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder
@@ -50,7 +51,6 @@ from drc_desktop.ml.generator import min_snr_weights, training_scheduler
 from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
 from drc_desktop.ml.judges import CHOICE_SIZES, SEMANTIC_SIZES, STYLE_SIZES, AttributeNet
 from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
-from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.sticker_data import (
     ALL_COMBINATIONS,
     HISTORY_KINDS,
