@@ -1,7 +1,7 @@
 """The generator: a diffusers ``UNet2DConditionModel`` that follows latent instructions.
 
-drc-mini v2's UNet works on the 16x16 grid of 4x4 pixel patches of a 64x64 sticker
-(``ml/patches.py``; v1 worked on 32x32 pixels; docs/method.md says why), with
+drc-mini v2's UNet works on the 16x16x4 latents of the project's sticker autoencoder
+(``ml/autoencoder.py``; v1 worked on 32x32 pixels; docs/method.md says why), with
 cross-attention at its lower resolutions and the pooled instruction added to the time
 embedding (``class_embed_type="projection"``). It is trained with v-prediction on a cosine
 schedule and sampled with DPM-Solver++.
@@ -110,7 +110,7 @@ def denoise(
 ) -> Iterator[tuple[int, torch.Tensor | None]]:
     """Run the guided sampling loop; a generator that yields ``(step, None)`` after each step
     and finally ``(steps, sample)`` with the denoised sample ``[B, C, S, S]`` in the UNet's
-    space (patches for drc-mini v2).
+    space (the autoencoder's latents for drc-mini v2).
 
     Stops early (yielding nothing more) when ``should_stop()`` turns true.
     """

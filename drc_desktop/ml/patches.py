@@ -1,12 +1,9 @@
-"""The generator's working space: 64x64 stickers as a 16x16 grid of 4x4 pixel patches.
+"""Space-to-depth: a 64x64 sticker as a 16x16 grid of 4x4 pixel patches (48 channels a cell).
 
-drc-mini v2 draws at the sticker's own 64x64 (v1 drew 32x32 and upscaled). A UNet on 64x64
-pixels costs 7.7x v1's training step on this CPU; one on a 16x16 grid costs v1's
-(docs/method.md, "Generator", has the measurements). The grid is *space-to-depth*: each 4x4
-patch of RGB pixels becomes 48 channels of one cell. It is exact and has no weights, so
-nothing has to be trained for it and a clean render survives the round trip bit for bit
-(``drc eval`` grades renders and outputs through the same path); a learned autoencoder would
-cost another training stage and a reconstruction error.
+The weightless alternative to the sticker autoencoder (``ml/autoencoder.py``, ``PatchSpace``):
+exact, so a clean render survives the round trip bit for bit, but the UNet must then draw
+48 independent values per cell; the first drc-mini v2 run, trained on it, stayed noisy
+(docs/method.md, "Generator"). Patch size 1 is drc-mini v1's pixel space.
 
 Shapes: ``to_patches`` ``[B, 3, 64, 64]`` floats in [0, 1] -> ``[B, 48, 16, 16]`` in [-1, 1]
 (the diffusion's data range); ``from_patches`` the inverse, clamped to [0, 1].

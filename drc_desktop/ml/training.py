@@ -79,7 +79,7 @@ class TrainConfig:
     # Weight of the parts' attribute probes in stage 1 (style part -> style attributes,
     # semantic part -> emotion and action; docs/method.md, "Stage 1 probes").
     stage1_probe_weight: float = 0.1
-    stage2_steps: int = 2400
+    stage2_steps: int = 4000
     stage2_batch: int = 32
     stage2_lr: float = 8e-4
     # 0: plain v-prediction MSE. min-SNR-5 was measured to leave the low-noise steps untrained
@@ -90,7 +90,7 @@ class TrainConfig:
     self_pair_probability: float = 0.15
     ema_decay: float = 0.999
     checkpoint_every: int = 200
-    snapshot_every: int = 400  # EMA generators kept for the learning curve
+    snapshot_every: int = 500  # EMA generators kept for the learning curve
     methods: tuple[str, ...] = ("drc", "entangled")
     importance: ImportanceConfig = field(default_factory=ImportanceConfig)
 
