@@ -71,6 +71,8 @@ class TrainConfig:
     seed: int = 0
     pool_styles: int = 1600
     autoencoder_steps: int = 1500
+    # Then the decoder alone, the encoder (so the latents stage 2 learns) frozen.
+    decoder_steps: int = 1000
     autoencoder_batch: int = 32
     encoder_steps: int = 1500
     attribute_batch: int = 96
@@ -79,7 +81,7 @@ class TrainConfig:
     # Weight of the parts' attribute probes in stage 1 (style part -> style attributes,
     # semantic part -> emotion and action; docs/method.md, "Stage 1 probes").
     stage1_probe_weight: float = 0.1
-    stage2_steps: int = 4000
+    stage2_steps: int = 3000
     stage2_batch: int = 32
     stage2_lr: float = 8e-4
     # 0: plain v-prediction MSE. min-SNR-5 was measured to leave the low-noise steps untrained
@@ -100,6 +102,7 @@ class TrainConfig:
         return cls(
             pool_styles=12,
             autoencoder_steps=3,
+            decoder_steps=2,
             autoencoder_batch=4,
             encoder_steps=3,
             attribute_batch=8,
@@ -121,7 +124,7 @@ def _seed_all(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-_STAGE_SEEDS = {"encoder": 1, "stage1": 3, "drc": 4, "entangled": 5, "autoencoder": 6}
+_STAGE_SEEDS = {"encoder": 1, "stage1": 3, "drc": 4, "entangled": 5, "autoencoder": 6, "decoder": 7}
 
 
 def stage_seed(seed: int, stage: str, step: int = 0) -> int:
@@ -221,14 +224,22 @@ def train_autoencoder(
     steps: int,
     batch: int,
     generator: torch.Generator,
+    decoder_only: bool = False,
 ) -> tuple[StickerAutoencoder, list[float]]:
     """Train ``autoencoder`` on the pool's images by L1 + MSE reconstruction (L1 keeps fills
     flat and edges hard), then set its latent ``scale`` to unit variance; returns it frozen
-    with the loss curve (the mean loss of every 50 steps)."""
+    with the loss curve (the mean loss of every 50 steps).
+
+    With ``decoder_only`` the encoder and ``scale`` stay as they are (the latents do not
+    change) and only the decoder learns: the second phase of stage 0."""
     images = pool.images
     device = images.device
     autoencoder.to(device).train()
-    optimizer = torch.optim.AdamW(autoencoder.parameters(), lr=1e-3, weight_decay=1e-4)
+    autoencoder.requires_grad_(True)
+    if decoder_only:
+        autoencoder.encoder.eval().requires_grad_(False)
+    trainable = [p for p in autoencoder.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=1e-3, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, 1e-3, total_steps=max(steps, 1), pct_start=0.1
     )
@@ -255,6 +266,8 @@ def train_autoencoder(
             curve.append(round(running / (50 if (step + 1) % 50 == 0 else (step + 1) % 50), 5))
             running = 0.0
     autoencoder.eval().requires_grad_(False)
+    if decoder_only:
+        return autoencoder, curve
     with torch.no_grad():
         si = torch.randint(pool.num_styles, (512,), generator=generator).to(device)
         mi = torch.randint(SEMANTICS_COUNT, (512,), generator=generator).to(device)
@@ -719,14 +732,17 @@ def train_builtin(
             torch.manual_seed(stage_seed(train.seed, "autoencoder"))
             space = drc_mini.build_space(config).to(device)
             space, curve = train_autoencoder(
-                space,
-                pool,
-                train.autoencoder_steps,
-                train.autoencoder_batch,
+                space, pool, train.autoencoder_steps, train.autoencoder_batch,
                 torch.Generator().manual_seed(stage_seed(train.seed, "autoencoder")),
-            )
+            )  # fmt: skip
+            space, decoder_curve = train_autoencoder(
+                space, pool, train.decoder_steps, train.autoencoder_batch,
+                torch.Generator().manual_seed(stage_seed(train.seed, "decoder")),
+                decoder_only=True,
+            )  # fmt: skip
             save_weights(done, {"autoencoder": space})
             report["autoencoder_loss"] = curve
+            report["decoder_loss"] = decoder_curve
             seconds["autoencoder"] = round(time.perf_counter() - t, 1)
             save_report()
         space.eval().requires_grad_(False)

@@ -89,3 +89,25 @@ def test_fidelity_of_an_exact_space_is_perfect_agreement(trained_model):
 
     lossy = autoencoder_fidelity(trained_model, judges, cases, targets)[evaluation.JUDGE_FILES[0]]
     assert min(lossy["agreement"].values()) < 1.0
+
+
+def test_the_decoder_phase_leaves_the_latents_unchanged():
+    """Stage 0's second phase trains the decoder only: the latents stage 2 learns stay."""
+    pool = render_pool(2, seed=6)
+    images = pool.images[:, :4].flatten(0, 1).float() / 255.0
+    torch.manual_seed(0)
+    autoencoder, _ = train_autoencoder(
+        StickerAutoencoder(), pool, 4, 4, torch.Generator().manual_seed(0)
+    )
+    with torch.no_grad():
+        latents = autoencoder.encode(images)
+        decoded = autoencoder.decode(latents)
+    scale = float(autoencoder.scale)
+    autoencoder, curve = train_autoencoder(
+        autoencoder, pool, 4, 4, torch.Generator().manual_seed(1), decoder_only=True
+    )
+    with torch.no_grad():
+        assert torch.equal(autoencoder.encode(images), latents)
+        assert not torch.allclose(autoencoder.decode(latents), decoded)
+    assert float(autoencoder.scale) == scale
+    assert len(curve) == 1
