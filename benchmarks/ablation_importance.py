@@ -25,16 +25,16 @@ from pathlib import Path
 
 import torch
 
-from drc_desktop.ml import drc_mini
-from drc_desktop.ml.model_files import load_weights
-from drc_desktop.ml.sticker_data import TRAIN_COMBINATIONS, render_pool
-from drc_desktop.ml.training import (
+from drc_desktop.ml.builtin import drc_mini
+from drc_desktop.ml.builtin.sticker_data import TRAIN_COMBINATIONS, render_pool
+from drc_desktop.ml.builtin.training import (
     SEMANTICS_COUNT,
     TrainConfig,
     encode_pool,
     stage1_losses,
     train_stage1,
 )
+from drc_desktop.ml.model_files import load_weights
 
 VALIDATION_POOL_SEED = 4_242
 

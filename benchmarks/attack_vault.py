@@ -467,7 +467,7 @@ def import_memory(work: Path, images: int) -> dict:
     from PIL import Image
 
     from drc_desktop.core.requests import BUILTIN_MODEL
-    from drc_desktop.ml.drc_mini import MiniModel
+    from drc_desktop.ml.builtin.drc_mini import MiniModel
     from drc_desktop.services.intake import ImportStatus, import_files
 
     folder = work / "large"

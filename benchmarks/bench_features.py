@@ -17,7 +17,7 @@ from PIL import Image
 from benchmarks.timing import emit, environment, log, measure, parse_args
 from drc_desktop.core import stickers
 from drc_desktop.core.images import decode_image, encode_png
-from drc_desktop.ml.drc_mini import MiniModel
+from drc_desktop.ml.builtin.drc_mini import MiniModel
 
 BATCH = 32
 TARGET_MS = 10

@@ -19,9 +19,9 @@ from PIL import Image
 
 from benchmarks.timing import emit, environment, log, measure, parse_args
 from drc_desktop.core import stickers
-from drc_desktop.ml.drc_mini import MiniModel
-from drc_desktop.ml.generator import sampling_scheduler
-from drc_desktop.ml.patches import from_patches
+from drc_desktop.ml.builtin.drc_mini import MiniModel
+from drc_desktop.ml.builtin.generator import sampling_scheduler
+from drc_desktop.ml.builtin.patches import from_patches
 
 N_IMAGES = 4
 HISTORY_SIZE = 6

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import torch
 
-from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniConfig
-from drc_desktop.ml.evaluation import EvalSettings, evaluate
+from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR, MiniConfig
+from drc_desktop.ml.builtin.evaluation import EvalSettings, evaluate
 from drc_desktop.ml.model_files import CONFIG, write_manifest
 
 GRID = ((1.5, 2.0), (2.0, 2.0), (2.0, 3.0), (3.0, 3.0), (2.0, 4.0), (3.0, 4.0))

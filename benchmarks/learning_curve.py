@@ -21,8 +21,8 @@ from pathlib import Path
 
 import torch
 
-from drc_desktop.ml.drc_mini import generator_file
-from drc_desktop.ml.evaluation import EvalSettings, evaluate
+from drc_desktop.ml.builtin.drc_mini import generator_file
+from drc_desktop.ml.builtin.evaluation import EvalSettings, evaluate
 from drc_desktop.ml.model_files import write_manifest
 
 

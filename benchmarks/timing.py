@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR
+from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR
 
 MIN_RUNS = 5
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
-from drc_desktop.ml.training import TrainConfig, train_builtin
+from drc_desktop.ml.builtin.drc_mini import MiniConfig, MiniModel
+from drc_desktop.ml.builtin.training import TrainConfig, train_builtin
 
 TINY_CONFIG = MiniConfig(unet_channels=(8, 16, 16), token_dim=16, part_dim=16, pooled_dim=16)
 
@@ -75,6 +75,6 @@ def tiny_sd_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def trained_backend(trained_model_dir: Path, trained_model: MiniModel):
     """``trained_model`` behind the backend protocol (``MiniBackend``)."""
-    from drc_desktop.ml.mini_backend import MiniBackend
+    from drc_desktop.ml.builtin.mini_backend import MiniBackend
 
     return MiniBackend(trained_model, trained_model_dir)

@@ -17,10 +17,10 @@ from PIL import Image
 
 from drc_desktop import cli
 from drc_desktop.core import stickers
-from drc_desktop.ml import training
-from drc_desktop.ml.drc_mini import MiniModel
-from drc_desktop.ml.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
-from drc_desktop.ml.training import train_judges
+from drc_desktop.ml.builtin import training
+from drc_desktop.ml.builtin.drc_mini import MiniModel
+from drc_desktop.ml.builtin.evaluation import ALL_METHODS, REPORT_SCHEMA_VERSION
+from drc_desktop.ml.builtin.training import train_judges
 from drc_desktop.ml.weights import sha256_of
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -85,6 +85,11 @@ def explain_violation(layer: str, module: str) -> str | None:
     return None
 
 
+def _reaches_a_backend(module: str) -> bool:
+    parts = module.split(".")
+    return parts[:2] == ["drc_desktop", "ml"] and len(parts) > 2 and parts[2] != "drc"
+
+
 def sibling_layer(module: str) -> str:
     """``drc_desktop.store.vault`` -> ``store``; "" for modules outside the package."""
     parts = module.split(".")
@@ -100,6 +105,11 @@ def find_violations(source: str, relative_path: Path) -> list[str]:
         reason = explain_violation(layer, module)
         if reason:
             violations.append(f"{where}:{line}: {module}: {reason}")
+        if relative_path.parts[:2] == ("ml", "drc") and _reaches_a_backend(module):
+            violations.append(
+                f"{where}:{line}: {module}: the DRC method (ml/drc/) serves every backend and "
+                "imports none of them"
+            )
     joined = {sibling_layer(module) for _, module in imports} & JOINED
     if layer != "services" and joined == JOINED:
         violations.append(f"{where}: imports both ml/ and store/: only services/ joins them")
@@ -127,8 +137,8 @@ def test_package_follows_layer_rules():
         ("core/vectors.py", "def f():\n    import torch\n"),
         ("core/vectors.py", "from ..ml import backends\n"),
         ("core/vectors.py", "from transformers import CLIPModel\n"),
-        ("ml/fusion.py", "from PySide6.QtCore import QObject\n"),
-        ("ml/fusion.py", "import sqlcipher3\n"),
+        ("ml/drc/fusion.py", "from PySide6.QtCore import QObject\n"),
+        ("ml/drc/fusion.py", "import sqlcipher3\n"),
         ("store/vault.py", "from PySide6 import QtCore\n"),
         ("engine/worker.py", "from PySide6.QtGui import QImage\n"),
         ("model/composer.py", "from PySide6 import QtWidgets\n"),
@@ -136,13 +146,18 @@ def test_package_follows_layer_rules():
         ("app.py", "from PySide6.QtWidgets import QApplication\n"),
         ("ml/backends.py", "from drc_desktop.store.vault import Vault\n"),
         ("ml/sd/pipeline.py", "def f():\n    from ...store import records\n"),
-        ("ml/fusion.py", "from drc_desktop.services import generation\n"),
+        ("ml/drc/fusion.py", "from drc_desktop.services import generation\n"),
+        ("ml/drc/fusion.py", "from drc_desktop.ml.builtin.encoder import StickerEncoder\n"),
+        ("ml/drc/guidance.py", "from ..sd import pipeline\n"),
         ("store/vault.py", "from drc_desktop.ml.weights import sha256_of\n"),
         ("store/outputs.py", "from ..services.generation import GenerationStep\n"),
         ("services/generation.py", "from PySide6.QtCore import QObject\n"),
         ("services/generation.py", "from drc_desktop.model.session import SessionModel\n"),
         ("engine/worker.py", "from drc_desktop.store.vault import Vault\n"),
-        ("model/library.py", "def f():\n    from drc_desktop.ml.drc_mini import MiniModel\n"),
+        (
+            "model/library.py",
+            "def f():\n    from drc_desktop.ml.builtin.drc_mini import MiniModel\n",
+        ),
         ("ui/compose_tab.py", "from drc_desktop.ml import backends\n"),
         (
             "cli/outputs.py",
@@ -159,7 +174,9 @@ def test_checker_reports_forbidden_import(path, source):
     ("path", "source"),
     [
         ("core/vectors.py", "import numpy\nfrom . import errors\nfrom PIL import Image\n"),
-        ("ml/fusion.py", "import torch\nfrom ..core.stickers import StickerStyle\n"),
+        ("ml/drc/fusion.py", "import torch\nfrom ...core.stickers import StickerStyle\n"),
+        ("ml/drc/guidance.py", "from .fusion import LatentInstruction\n"),
+        ("ml/builtin/generator.py", "from drc_desktop.ml.drc.guidance import compose_guidance\n"),
         ("store/vault.py", "import sqlcipher3\n"),
         ("engine/worker.py", "from PySide6.QtCore import QObject, Signal\n"),
         ("model/composer.py", "from PySide6 import QtCore\n"),

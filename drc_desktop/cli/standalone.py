@@ -126,8 +126,8 @@ def _cmd_compose(args: argparse.Namespace) -> int:
     from PIL import Image
 
     from drc_desktop.core.stickers import STICKER_SIZE
+    from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR, MiniModel
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
 
     device = resolve_device(args.device)
     model = MiniModel.load(args.model or BUILTIN_MODEL_DIR).to(device)
@@ -188,9 +188,9 @@ def _add_eval_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR
+    from drc_desktop.ml.builtin.evaluation import EvalSettings, evaluate
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR
-    from drc_desktop.ml.evaluation import EvalSettings, evaluate
 
     if not args.out.parent.is_dir():
         raise InputError(f"{args.out}: its folder does not exist")
@@ -280,8 +280,8 @@ def _add_train_commands(commands: argparse._SubParsersAction) -> None:
 def _cmd_train_builtin(args: argparse.Namespace) -> int:
     import torch
 
+    from drc_desktop.ml.builtin.training import TrainConfig, train_builtin
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.training import TrainConfig, train_builtin
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -308,8 +308,8 @@ def _cmd_train_profile_adapter(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_judges(args: argparse.Namespace) -> int:
+    from drc_desktop.ml.builtin.training import judges_file, train_judges
     from drc_desktop.ml.devices import resolve_device
-    from drc_desktop.ml.training import judges_file, train_judges
 
     train_judges(args.out, seed=args.seed, device=str(resolve_device(args.device)))
     print(f"judges: {args.out / judges_file(args.seed)}")

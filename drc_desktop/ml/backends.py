@@ -25,7 +25,7 @@ from drc_desktop.ml.sd.formats import PIPELINE_KINDS
 from drc_desktop.ml.sd.registry import ModelLookup
 
 if TYPE_CHECKING:
-    from drc_desktop.ml.mini_backend import MiniBackend
+    from drc_desktop.ml.builtin.mini_backend import MiniBackend
 
 
 class Describer(Protocol):
@@ -63,7 +63,7 @@ def load_builtin(name: str = BUILTIN_MODEL, device: torch.device | str = "cpu") 
     Raises:
         ModelError: an unknown model name, or the built-in model's files fail their manifest.
     """
-    from drc_desktop.ml.mini_backend import MiniBackend
+    from drc_desktop.ml.builtin.mini_backend import MiniBackend
 
     if name != BUILTIN_MODEL:
         raise ModelError(f"model {name!r} is not available on this computer")

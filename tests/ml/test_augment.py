@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 
 from drc_desktop.core import stickers
-from drc_desktop.ml.augment import augment_semantics_preserving
-from drc_desktop.ml.sticker_data import images_to_tensor
+from drc_desktop.ml.builtin.sticker_data import images_to_tensor
+from drc_desktop.ml.drc.augment import augment_semantics_preserving
 
 COUNT = 16
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from drc_desktop.core import stickers
-from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR, MiniModel
 from drc_desktop.ml.model_files import verify_manifest
 
 MAX_TOTAL_BYTES = 50 * 1024 * 1024

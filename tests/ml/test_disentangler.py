@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from drc_desktop.ml.disentangler import Disentangler, Tower
+from drc_desktop.ml.drc.disentangler import Disentangler, Tower
 
 TOKEN_DIM, PART_DIM, TOKENS = 16, 16, 16
 

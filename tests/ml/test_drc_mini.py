@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
-from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
-from drc_desktop.ml.sticker_data import held_out_cases
+from drc_desktop.ml.builtin.drc_mini import MiniConfig, MiniModel
+from drc_desktop.ml.builtin.sticker_data import held_out_cases
 
 STEPS = 3
 

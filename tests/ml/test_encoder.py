@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet
+from drc_desktop.ml.builtin.encoder import StickerEncoder, StickerEncoderNet
 
 DIM = 16
 

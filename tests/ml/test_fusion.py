@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder, LatentInstruction
+from drc_desktop.ml.drc.fusion import FusionNetwork, InstructionDecoder, LatentInstruction
 
 DIM, PART_TOKENS, INSTRUCTION_TOKENS, POOLED = 16, 16, 8, 16
 BATCH = 3

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from drc_desktop.ml.fusion import LatentInstruction
-from drc_desktop.ml.generator import (
+from drc_desktop.ml.builtin.generator import (
     STRENGTH_RANGE,
     GuidanceInputs,
     build_unet,
@@ -14,6 +13,7 @@ from drc_desktop.ml.generator import (
     denoise,
     guided_prediction,
 )
+from drc_desktop.ml.drc.fusion import LatentInstruction
 
 RESOLUTION, CHANNELS, DIM, POOLED = 32, (8, 16, 16), 16, 16
 BATCH, STEPS = 2, 3

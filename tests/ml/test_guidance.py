@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from drc_desktop.ml.generator import guided_prediction
-from drc_desktop.ml.guidance import compose_guidance
+from drc_desktop.ml.builtin.generator import guided_prediction
+from drc_desktop.ml.drc.guidance import compose_guidance
 
 
 def parts() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
+from drc_desktop.ml.drc.importance import DifficultySampler, ImportanceConfig
 
 CELLS = 5
 LOSSES = torch.tensor([0.5, 1.0, 4.0, 0.1, 2.0])

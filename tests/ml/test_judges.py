@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from drc_desktop.core import stickers
-from drc_desktop.ml.judges import CHOICE_SIZES, AttributeNet, Judges
-from drc_desktop.ml.sticker_data import style_vector
+from drc_desktop.ml.builtin.judges import CHOICE_SIZES, AttributeNet, Judges
+from drc_desktop.ml.builtin.sticker_data import style_vector
 
 CANDIDATES = 4
 

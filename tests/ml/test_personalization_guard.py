@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
-from drc_desktop.ml.evaluation import (
+from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+from drc_desktop.ml.builtin.evaluation import (
     EvalSettings,
     generate_outputs,
     load_judges,
@@ -21,7 +21,7 @@ from drc_desktop.ml.evaluation import (
     similarities,
     summarize,
 )
-from drc_desktop.ml.sticker_data import held_out_cases, images_to_tensor
+from drc_desktop.ml.builtin.sticker_data import held_out_cases, images_to_tensor
 
 PER_CELL = 2
 # The shipped model (drc-mini v1 weights) on this slice measured style 0.500, semantics 0.333,

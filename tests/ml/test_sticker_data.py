@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from drc_desktop.core import stickers
-from drc_desktop.ml.sticker_data import (
+from drc_desktop.ml.builtin.sticker_data import (
     ALL_COMBINATIONS,
     CELLS,
     EVAL_HISTORY_SIZE,

@@ -12,13 +12,11 @@ import pytest
 import torch
 
 from drc_desktop.core.errors import InputError
-from drc_desktop.ml import drc_mini, training
-from drc_desktop.ml.disentangler import Disentangler
-from drc_desktop.ml.drc_mini import MiniConfig, MiniModel
-from drc_desktop.ml.generator import training_scheduler
-from drc_desktop.ml.model_files import sha256_of
-from drc_desktop.ml.sticker_data import render_pool
-from drc_desktop.ml.training import (
+from drc_desktop.ml.builtin import drc_mini, training
+from drc_desktop.ml.builtin.drc_mini import MiniConfig, MiniModel
+from drc_desktop.ml.builtin.generator import training_scheduler
+from drc_desktop.ml.builtin.sticker_data import render_pool
+from drc_desktop.ml.builtin.training import (
     SEMANTICS_COUNT,
     GeneratorBundle,
     Stage1Model,
@@ -32,6 +30,8 @@ from drc_desktop.ml.training import (
     train_builtin,
     train_judges,
 )
+from drc_desktop.ml.drc.disentangler import Disentangler
+from drc_desktop.ml.model_files import sha256_of
 
 MODEL_FILES = (
     "config.json",

@@ -28,7 +28,7 @@ def vault(tmp_path):
 
 
 def test_the_builtin_identity_is_the_one_the_loaded_model_gives():
-    from drc_desktop.ml.drc_mini import MiniModel
+    from drc_desktop.ml.builtin.drc_mini import MiniModel
 
     assert builtin_encoder_identity() == MiniModel.load().encoder.identity
 

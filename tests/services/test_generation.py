@@ -18,8 +18,8 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import RESOLVED_FIELDS, GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.backends import load_builtin
-from drc_desktop.ml.drc_mini import MiniModel
-from drc_desktop.ml.mini_backend import MiniBackend
+from drc_desktop.ml.builtin.drc_mini import MiniModel
+from drc_desktop.ml.builtin.mini_backend import MiniBackend
 from drc_desktop.ml.model_files import save_weights, sha256_of, write_manifest
 from drc_desktop.services.generation import generate_for_profile, regenerate
 from drc_desktop.store.vault import Vault

@@ -24,8 +24,8 @@ from PIL import Image
 
 from drc_desktop.core.errors import ModelError
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.augment import augment_semantics_preserving
-from drc_desktop.ml.encoder import Encoder, VisualTokens
+from drc_desktop.ml.builtin.encoder import Encoder, VisualTokens
+from drc_desktop.ml.drc.augment import augment_semantics_preserving
 
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)

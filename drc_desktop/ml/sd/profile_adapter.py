@@ -8,7 +8,7 @@ stored (the images are gone): the reduced features ``[17, H]`` and the features 
 semantic-preserving variants per image.
 
 Training (:func:`train_profile_adapter`), for an anchor image ``a`` drawn by difficulty-aware
-importance sampling (``ml/importance.py``):
+importance sampling (``ml/drc/importance.py``):
 
 - style part: StyleTower(q = image b, kv = image c), b and c two other images of the profile
   (positive-style pairs: the profile shares one style);
@@ -20,7 +20,7 @@ importance sampling (``ml/importance.py``):
 
 At generation the style part aggregates the whole history (``style_of_history``), the semantic
 part reads two variants of the reference, and the strengths combine the compositions in
-embedding space with drc-mini's guidance formula (``ml/guidance.py``):
+embedding space with drc-mini's guidance formula (``ml/drc/guidance.py``):
 ``e = e(∅,∅) + s_sty (e(s,∅) − e(∅,∅)) + s_sem (e(s,m) − e(s,∅))``.
 """
 
@@ -37,10 +37,10 @@ from torch import nn
 
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.disentangler import Disentangler
-from drc_desktop.ml.fusion import FusionNetwork
-from drc_desktop.ml.guidance import compose_guidance
-from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
+from drc_desktop.ml.drc.disentangler import Disentangler
+from drc_desktop.ml.drc.fusion import FusionNetwork
+from drc_desktop.ml.drc.guidance import compose_guidance
+from drc_desktop.ml.drc.importance import DifficultySampler, ImportanceConfig
 
 TARGETS = ("embedding", "hidden")  # base adapters read the embedding, "plus" the hidden states
 PART_DROPOUT = 0.15

@@ -18,8 +18,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from drc_desktop.ml.disentangler import Disentangler
-from drc_desktop.ml.fusion import FusionNetwork
+from drc_desktop.ml.drc.disentangler import Disentangler
+from drc_desktop.ml.drc.fusion import FusionNetwork
 
 METHODS = ("drc", "entangled")
 

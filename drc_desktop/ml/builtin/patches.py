@@ -1,6 +1,6 @@
 """Space-to-depth: a 64x64 sticker as a 16x16 grid of 4x4 pixel patches (48 channels a cell).
 
-The weightless alternative to the sticker autoencoder (``ml/autoencoder.py``, ``PatchSpace``):
+The weightless alternative to the sticker autoencoder (``autoencoder.py``, ``PatchSpace``):
 exact, so a clean render survives the round trip bit for bit, but the UNet must then draw
 48 independent values per cell; the first drc-mini v2 run, trained on it, stayed noisy
 (docs/method.md, "Generator"). Patch size 1 is drc-mini v1's pixel space.

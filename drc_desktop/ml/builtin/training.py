@@ -3,7 +3,7 @@
 Stages, in order (each saved under ``OUT/checkpoints/`` when done, so a rerun resumes):
 
 0. ``autoencoder``: the generator's working space, 64x64 stickers <-> 16x16x4 latents
-   (``ml/autoencoder.py``), by reconstruction; frozen after.
+   (``ml/builtin/autoencoder.py``), by reconstruction; frozen after.
 1. ``encoder``: the sticker encoder with attribute heads on the training pool; frozen after.
 2. ``stage1``: disentanglement learning (DESIGN.md §2): StyleTower, SemTower, FusionNetwork
    and a reconstruction head, on triplets, with difficulty-aware importance sampling.
@@ -41,17 +41,12 @@ from tqdm.auto import tqdm
 
 from drc_desktop.core import stickers
 from drc_desktop.core.errors import InputError
-from drc_desktop.ml import drc_mini
-from drc_desktop.ml.augment import augment_semantics_preserving
-from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
-from drc_desktop.ml.disentangler import HISTORY_GROUP, Disentangler
-from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
-from drc_desktop.ml.fusion import FusionNetwork, InstructionDecoder
-from drc_desktop.ml.generator import min_snr_weights, training_scheduler
-from drc_desktop.ml.importance import DifficultySampler, ImportanceConfig
-from drc_desktop.ml.judges import CHOICE_SIZES, SEMANTIC_SIZES, STYLE_SIZES, AttributeNet
-from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
-from drc_desktop.ml.sticker_data import (
+from drc_desktop.ml.builtin import drc_mini
+from drc_desktop.ml.builtin.autoencoder import PatchSpace, StickerAutoencoder
+from drc_desktop.ml.builtin.encoder import AttributeHeads, StickerEncoderNet
+from drc_desktop.ml.builtin.generator import min_snr_weights, training_scheduler
+from drc_desktop.ml.builtin.judges import CHOICE_SIZES, SEMANTIC_SIZES, STYLE_SIZES, AttributeNet
+from drc_desktop.ml.builtin.sticker_data import (
     ALL_COMBINATIONS,
     HISTORY_KINDS,
     JUDGE_SEED_OFFSET,
@@ -60,6 +55,11 @@ from drc_desktop.ml.sticker_data import (
     history_semantics,
     render_pool,
 )
+from drc_desktop.ml.drc.augment import augment_semantics_preserving
+from drc_desktop.ml.drc.disentangler import HISTORY_GROUP, Disentangler
+from drc_desktop.ml.drc.fusion import FusionNetwork, InstructionDecoder
+from drc_desktop.ml.drc.importance import DifficultySampler, ImportanceConfig
+from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
 
 SEMANTICS_COUNT = len(stickers.ALL_SEMANTICS)
 

@@ -9,7 +9,7 @@ Two spaces share one small interface (``encode`` images -> cells, ``decode`` cel
   each 4x4 cell: flat fills, hard outlines, the face. docs/method.md, "Generator", gives the
   measurements that chose it over the patch grid.
 - ``PatchSpace``: space-to-depth, each 4x4 pixel patch as 48 channels of one cell
-  (``ml/patches.py``); exact and weightless. The first v2 run used it; its samples stayed
+  (``ml/builtin/patches.py``); exact and weightless. The first v2 run used it; its samples stayed
   noisy (docs/method.md). ``patch_size`` 1 is v1's pixel space.
 
 Shapes: ``encode`` ``[B, 3, 64, 64]`` floats in [0, 1] -> ``[B, C, 16, 16]`` with unit
@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from drc_desktop.ml.patches import from_patches, to_patches
+from drc_desktop.ml.builtin.patches import from_patches, to_patches
 
 LATENT_CHANNELS = 4
 

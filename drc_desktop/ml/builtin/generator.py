@@ -1,7 +1,7 @@
 """The generator: a diffusers ``UNet2DConditionModel`` that follows latent instructions.
 
 drc-mini v2's UNet works on the 16x16x4 latents of the project's sticker autoencoder
-(``ml/autoencoder.py``; v1 worked on 32x32 pixels; docs/method.md says why), with
+(``ml/builtin/autoencoder.py``; v1 worked on 32x32 pixels; docs/method.md says why), with
 cross-attention at its lower resolutions and the pooled instruction added to the time
 embedding (``class_embed_type="projection"``). It is trained with v-prediction on a cosine
 schedule and sampled with DPM-Solver++.
@@ -24,8 +24,8 @@ import torch
 from diffusers import DDPMScheduler, DPMSolverMultistepScheduler, UNet2DConditionModel
 
 from drc_desktop.core.composition import STRENGTH_RANGE
-from drc_desktop.ml.fusion import LatentInstruction
-from drc_desktop.ml.guidance import compose_guidance
+from drc_desktop.ml.drc.fusion import LatentInstruction
+from drc_desktop.ml.drc.guidance import compose_guidance
 
 SCHEDULE = {
     "num_train_timesteps": 1000,

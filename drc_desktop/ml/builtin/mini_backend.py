@@ -1,6 +1,6 @@
 """drc-mini behind the backend protocol (``ml/backend.py``), over ``MiniModel``'s public API.
 
-The model itself (``ml/drc_mini.py``) is untouched: this adapter resolves its defaults, keeps
+The model itself (``drc_mini.py``) is untouched: this adapter resolves its defaults, keeps
 of the reference only the encoder tokens of its semantic-preserving variants (and the random
 generator's state after drawing them), and samples from those tokens. That is the path
 ``MiniModel.generate_from_features`` takes (variants, then guided denoising with the same
@@ -25,15 +25,15 @@ from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
 from drc_desktop.core.stickers import STICKER_SIZE
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.backend import BackendDefaults, GenerationStep, ReferenceFeatures
-from drc_desktop.ml.drc_mini import (
+from drc_desktop.ml.builtin.drc_mini import (
     BUILTIN_MODEL_DIR,
     MiniModel,
     generator_file,
     tensor_to_images,
 )
-from drc_desktop.ml.generator import sampling_scheduler
+from drc_desktop.ml.builtin.generator import sampling_scheduler
+from drc_desktop.ml.builtin.sticker_data import images_to_tensor
 from drc_desktop.ml.model_files import CONFIG, MANIFEST
-from drc_desktop.ml.sticker_data import images_to_tensor
 from drc_desktop.ml.weights import library_versions
 
 

@@ -52,10 +52,9 @@ from drc_desktop.core import stickers
 from drc_desktop.core.color import delta_e
 from drc_desktop.core.composition import EVAL_METHODS
 from drc_desktop.core.errors import ModelError
-from drc_desktop.ml.drc_mini import BUILTIN_MODEL_DIR, MiniModel
-from drc_desktop.ml.judges import AttributeNet, Judges
-from drc_desktop.ml.model_files import load_weights
-from drc_desktop.ml.sticker_data import (
+from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR, MiniModel
+from drc_desktop.ml.builtin.judges import AttributeNet, Judges
+from drc_desktop.ml.builtin.sticker_data import (
     CASES_PER_CELL,
     CELLS,
     EvalCase,
@@ -63,6 +62,7 @@ from drc_desktop.ml.sticker_data import (
     images_to_tensor,
     validation_cases,
 )
+from drc_desktop.ml.model_files import load_weights
 
 REPORT_SCHEMA_VERSION = 2
 ALL_METHODS = EVAL_METHODS

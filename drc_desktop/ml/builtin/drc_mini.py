@@ -25,15 +25,20 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.resources import RESOURCES_DIR
 from drc_desktop.core.stickers import STICKER_SIZE
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.augment import augment_semantics_preserving
-from drc_desktop.ml.autoencoder import PatchSpace, StickerAutoencoder
-from drc_desktop.ml.conditioners import METHODS, Conditioner, DRCConditioner, EntangledConditioner
-from drc_desktop.ml.disentangler import Disentangler
-from drc_desktop.ml.encoder import StickerEncoder, StickerEncoderNet, VisualTokens
-from drc_desktop.ml.fusion import FusionNetwork
-from drc_desktop.ml.generator import GuidanceInputs, build_unet, check_strength, denoise
+from drc_desktop.ml.builtin.autoencoder import PatchSpace, StickerAutoencoder
+from drc_desktop.ml.builtin.conditioners import (
+    METHODS,
+    Conditioner,
+    DRCConditioner,
+    EntangledConditioner,
+)
+from drc_desktop.ml.builtin.encoder import StickerEncoder, StickerEncoderNet, VisualTokens
+from drc_desktop.ml.builtin.generator import GuidanceInputs, build_unet, check_strength, denoise
+from drc_desktop.ml.builtin.sticker_data import images_to_tensor
+from drc_desktop.ml.drc.augment import augment_semantics_preserving
+from drc_desktop.ml.drc.disentangler import Disentangler
+from drc_desktop.ml.drc.fusion import FusionNetwork
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
-from drc_desktop.ml.sticker_data import images_to_tensor
 
 BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
 AUTOENCODER_FILE = "autoencoder.safetensors"
@@ -46,8 +51,8 @@ class MiniConfig:
     resolution: int = 64  # the size the encoder and the generator work at
     # The generator's grid: one cell per p x p pixels (4: v2's 16x16 grid; 1: pixels, as v1).
     patch_size: int = 4
-    # Channels of a cell: the autoencoder's latent (v2, ``ml/autoencoder.py``); 0: the cell is
-    # the patch's pixels themselves (3p² channels: the first v2 run and v1).
+    # Channels of a cell: the autoencoder's latent (v2, ``ml/builtin/autoencoder.py``);
+    # 0: the cell is the patch's pixels themselves (3p² channels: the first v2 run and v1).
     latent_channels: int = 4
     token_dim: int = 64
     num_tokens: int = 16
@@ -340,7 +345,7 @@ class MiniModel:
     ) -> Iterator[tuple[int, torch.Tensor | None]]:
         """The batched core of ``generate``: history tokens ``[B, N, T, D]`` and reference
         images ``[B, 3, R, R]`` -> ``denoise``'s progress, then images ``[B, 3, R, R]`` in
-        [0, 1] (the final cells decoded by the model's space, ``ml/autoencoder.py``)."""
+        [0, 1] (the final cells decoded by the model's space, ``ml/builtin/autoencoder.py``)."""
         style_weight, semantic_weight = self.guidance_weights(style_strength, semantic_strength)
         reference_tokens, partner_tokens = self.reference_variants(references, generator)
         inputs = self.guidance_inputs(

@@ -19,8 +19,8 @@ from torch import nn
 
 from drc_desktop.core import stickers
 from drc_desktop.core.stickers import StickerSemantics, StickerStyle
-from drc_desktop.ml.encoder import AttributeHeads, StickerEncoderNet
-from drc_desktop.ml.sticker_data import style_vector
+from drc_desktop.ml.builtin.encoder import AttributeHeads, StickerEncoderNet
+from drc_desktop.ml.builtin.sticker_data import style_vector
 
 STYLE_SIZES = {name: len(values) for name, values in stickers.STYLE_CHOICES.items()}
 SEMANTIC_SIZES = {name: len(values) for name, values in stickers.SEMANTIC_CHOICES.items()}
