@@ -27,13 +27,10 @@ import torch
 
 from drc_desktop.ml.builtin import drc_mini
 from drc_desktop.ml.builtin.sticker_data import TRAIN_COMBINATIONS, render_pool
-from drc_desktop.ml.builtin.training import (
-    SEMANTICS_COUNT,
-    TrainConfig,
-    encode_pool,
-    stage1_losses,
-    train_stage1,
-)
+from drc_desktop.ml.builtin.training import TrainConfig
+from drc_desktop.ml.builtin.training.attributes import encode_pool
+from drc_desktop.ml.builtin.training.config import SEMANTICS_COUNT
+from drc_desktop.ml.builtin.training.stage1 import stage1_losses, train_stage1
 from drc_desktop.ml.model_files import load_weights
 
 VALIDATION_POOL_SEED = 4_242

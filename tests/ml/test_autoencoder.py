@@ -13,7 +13,7 @@ from drc_desktop.ml.builtin.autoencoder import PatchSpace, StickerAutoencoder
 from drc_desktop.ml.builtin.evaluation import autoencoder_fidelity
 from drc_desktop.ml.builtin.judges import AttributeNet, Judges
 from drc_desktop.ml.builtin.sticker_data import images_to_tensor, render_pool, validation_cases
-from drc_desktop.ml.builtin.training import train_autoencoder
+from drc_desktop.ml.builtin.training.autoencoder import train_autoencoder
 
 
 def test_the_autoencoder_maps_stickers_to_a_16x16_latent_grid_and_back():

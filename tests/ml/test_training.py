@@ -12,24 +12,15 @@ import pytest
 import torch
 
 from drc_desktop.core.errors import InputError
-from drc_desktop.ml.builtin import drc_mini, training
+from drc_desktop.ml.builtin import drc_mini
 from drc_desktop.ml.builtin.drc_mini import MiniConfig, MiniModel
 from drc_desktop.ml.builtin.generator import training_scheduler
 from drc_desktop.ml.builtin.sticker_data import render_pool
-from drc_desktop.ml.builtin.training import (
-    SEMANTICS_COUNT,
-    GeneratorBundle,
-    Stage1Model,
-    Stage2Batch,
-    TrainConfig,
-    attribute_targets,
-    encode_pool,
-    probe_loss,
-    stage1_losses,
-    stage2_step_loss,
-    train_builtin,
-    train_judges,
-)
+from drc_desktop.ml.builtin.training import TrainConfig, stage2, train_builtin, train_judges
+from drc_desktop.ml.builtin.training.attributes import attribute_targets, encode_pool
+from drc_desktop.ml.builtin.training.config import SEMANTICS_COUNT
+from drc_desktop.ml.builtin.training.stage1 import Stage1Model, probe_loss, stage1_losses
+from drc_desktop.ml.builtin.training.stage2 import GeneratorBundle, Stage2Batch, stage2_step_loss
 from drc_desktop.ml.drc.disentangler import Disentangler
 from drc_desktop.ml.model_files import sha256_of
 
@@ -102,7 +93,7 @@ def test_an_interrupted_run_resumes_to_the_weights_of_an_uninterrupted_one(
     recipe = dataclasses.replace(TrainConfig.tiny(), methods=("drc",), stage2_steps=4)
     train_builtin(tmp_path / "straight", recipe, tiny_config)
     calls = {"count": 0}
-    real_loss = training.stage2_step_loss
+    real_loss = stage2.stage2_step_loss
 
     def interrupted(*args, **kwargs):
         calls["count"] += 1
@@ -110,10 +101,10 @@ def test_an_interrupted_run_resumes_to_the_weights_of_an_uninterrupted_one(
             raise KeyboardInterrupt
         return real_loss(*args, **kwargs)
 
-    monkeypatch.setattr(training, "stage2_step_loss", interrupted)
+    monkeypatch.setattr(stage2, "stage2_step_loss", interrupted)
     with pytest.raises(KeyboardInterrupt):
         train_builtin(tmp_path / "resumed", recipe, tiny_config)
-    monkeypatch.setattr(training, "stage2_step_loss", real_loss)
+    monkeypatch.setattr(stage2, "stage2_step_loss", real_loss)
     train_builtin(tmp_path / "resumed", recipe, tiny_config)
 
     for name in ("generator-drc.safetensors", "disentangler.safetensors", "encoder.safetensors"):

@@ -3,7 +3,7 @@
 Two spaces share one small interface (``encode`` images -> cells, ``decode`` cells -> images):
 
 - ``StickerAutoencoder`` (drc-mini v2): a convolutional autoencoder the project trains on the
-  sticker world (``training.train_autoencoder``) maps a 64x64 RGB sticker to a 16x16x4 latent
+  sticker world (``training/autoencoder.py``) maps a 64x64 RGB sticker to a 16x16x4 latent
   and back, as Stable Diffusion's VAE does at its scale (Rombach et al. 2022). The UNet works
   on 4 channels instead of 48, and the decoder, not the UNet's last layer, draws the pixels of
   each 4x4 cell: flat fills, hard outlines, the face. docs/method.md, "Generator", gives the

@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 HISTORY_GROUP = 6
-"""Largest history stage 2 trains with (``training.stage2_batch``); longer ones are grouped."""
+"""Largest history stage 2 trains with (``training/stage2.py``); longer ones are grouped."""
 
 
 class Tower(nn.Module):
