@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,6 +34,7 @@ from drc_desktop.ui.thumbnails import ThumbnailGrid, clear_layout, pixmap
 THUMBNAIL = 96
 HISTORY_PICTURE = 64  # a rebuilt history picture in the list (the stickers' own size)
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1  # an item's one-line label (text has two lines)
+PICTURE_ROLE = Qt.ItemDataRole.UserRole + 2  # whether the item shows its rebuilt picture
 GALLERY_COLUMNS = 6
 STYLE_COLOUR = QColor(214, 96, 77)
 SEMANTIC_COLOUR = QColor(67, 147, 195)
@@ -47,6 +48,14 @@ def local_time(stamp: str) -> str:
         return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return stamp
+
+
+def placeholder_icon() -> QIcon:
+    """A plain square where a history item's picture goes (rows keep one height, so the
+    items on screen are known before any picture is made)."""
+    square = QPixmap(HISTORY_PICTURE, HISTORY_PICTURE)
+    square.fill(QColor(236, 236, 236))
+    return QIcon(square)
 
 
 def model_label(name: str) -> str:
@@ -169,6 +178,7 @@ class ProfileTab(QWidget):
         self.items = QListWidget()
         self.items.setIconSize(QSize(HISTORY_PICTURE, HISTORY_PICTURE))
         self.items.setUniformItemSizes(True)
+        self.placeholder = placeholder_icon()
         self.rebuild = QPushButton(self.tr("Rebuild the selected image from the vault"))
         self.rebuild.setToolTip(
             self.tr("Makes a picture from the image's stored vectors: one generation.")
@@ -246,6 +256,7 @@ class ProfileTab(QWidget):
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item_id)
             entry.setData(LABEL_ROLE, text)
+            entry.setIcon(self.placeholder)
             self.items.addItem(entry)
             labels.append(text)
             if item_id in self.model.rebuilt.images:
@@ -312,6 +323,7 @@ class ProfileTab(QWidget):
 
     def _set_picture(self, entry: QListWidgetItem, png: bytes) -> None:
         entry.setIcon(QIcon(pixmap(png, HISTORY_PICTURE)))
+        entry.setData(PICTURE_ROLE, True)
         label = entry.data(LABEL_ROLE)
         entry.setText(label + "\n" + self.tr("rebuilt from the vault"))
         entry.setToolTip(self.tr(
@@ -323,7 +335,8 @@ class ProfileTab(QWidget):
         """The vault locked: no picture stays in a widget."""
         for row in range(self.items.count()):
             entry = self.items.item(row)
-            entry.setIcon(QIcon())
+            entry.setIcon(self.placeholder)
+            entry.setData(PICTURE_ROLE, False)
             entry.setText(entry.data(LABEL_ROLE))
             entry.setToolTip("")
 

@@ -1,0 +1,115 @@
+"""History you can see without keeping pixels (issue 12 §2): a built-in-model profile shows
+each item rebuilt from the vault as it comes into view, with its position and local import
+date; the pictures live in memory only and go when the vault locks; a failing rebuild leaves
+the engine idle."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from PySide6.QtCore import QSize
+
+from drc_desktop.core import stickers
+from drc_desktop.core.errors import ModelError
+from drc_desktop.ml.mini_backend import MiniBackend
+from drc_desktop.ui.library_views import PICTURE_ROLE
+from tests.tiny_models import tiny_builtin_model, untrained_model_dir  # noqa: F401 (fixtures)
+from tests.ui.flows import TIMEOUT, settle, unlocked, with_history, with_profile
+
+pytestmark = pytest.mark.usefixtures("tiny_builtin_model")
+LOCAL_TIME = re.compile(r"imported \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+def many_stickers(root, count: int = 12):
+    folder = root / "many"
+    folder.mkdir()
+    rng = random.Random(6)
+    style = stickers.sample_style(rng)
+    for index in range(count):
+        semantics = stickers.ALL_SEMANTICS[index % len(stickers.ALL_SEMANTICS)]
+        stickers.render(style, semantics, seed=index).save(folder / f"{index:02}.png")
+    return folder
+
+
+def test_a_builtin_model_profile_shows_its_history_rebuilt_from_the_vault(window, qtbot, tmp_path):
+    with_history(window, qtbot, tmp_path)
+    tab, rebuilt = window.work_view.profile_tab, window.models.profile.rebuilt
+    qtbot.waitUntil(lambda: len(rebuilt.images) == 3, timeout=TIMEOUT)
+    settle(window, qtbot)
+    for row in range(3):
+        entry = tab.items.item(row)
+        assert entry.data(PICTURE_ROLE)
+        assert entry.icon().actualSize(QSize(256, 256)).width() == 64
+        first, second = entry.text().split("\n")
+        assert first.startswith(f"{row + 1} of 3 — ") and LOCAL_TIME.search(first)
+        assert second == "rebuilt from the vault"
+    assert "rebuilt from the vault" in tab.rebuilt_note.text().lower()
+    assert not tab.rebuild.isVisible()  # the built-in model needs no button
+    assert not rebuilt.activity.running and not window.session.engine.busy
+
+
+def test_nothing_is_rebuilt_before_it_is_shown(window, qtbot, tmp_path):
+    window.resize(1280, 560)
+    with_profile(unlocked(window, qtbot), qtbot)
+    view, rebuilt = window.work_view, window.models.profile.rebuilt
+    view.tabs.setCurrentWidget(view.importer)  # the history list is not on screen
+    view.importer.start([many_stickers(tmp_path)])
+    qtbot.waitUntil(lambda: view.profiles.selected().history_count == 12, timeout=TIMEOUT)
+    view.profile_tab.refresh()
+    qtbot.waitUntil(lambda: view.profile_tab.items.count() == 12, timeout=TIMEOUT)
+    settle(window, qtbot)
+    assert rebuilt.images == {}
+
+    view.tabs.setCurrentWidget(view.profile_tab)
+    qtbot.waitUntil(lambda: bool(rebuilt.images), timeout=TIMEOUT)
+    settle(window, qtbot)
+    shown = view.profile_tab.shown_item_ids()
+    assert 0 < len(shown) < 12
+    assert set(rebuilt.images) == set(shown)  # the items on screen, and only those
+
+    items = view.profile_tab.items
+    items.scrollToItem(items.item(11))
+    last = items.item(11).data(0x0100)  # Qt.UserRole: the item's id
+    qtbot.waitUntil(lambda: last in rebuilt.images, timeout=TIMEOUT)
+    settle(window, qtbot)
+    assert items.item(11).data(PICTURE_ROLE)
+
+
+def test_the_rebuilt_pictures_are_dropped_when_the_vault_locks(window, qtbot, tmp_path):
+    with_history(window, qtbot, tmp_path)
+    tab, rebuilt = window.work_view.profile_tab, window.models.profile.rebuilt
+    qtbot.waitUntil(lambda: len(rebuilt.images) == 3, timeout=TIMEOUT)
+    settle(window, qtbot)
+    window.lock_now()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock_view, timeout=TIMEOUT)
+    assert rebuilt.images == {}
+    entries = [tab.items.item(row) for row in range(tab.items.count())]
+    assert not any(e.data(PICTURE_ROLE) or "rebuilt" in e.text() for e in entries)
+    settle(window, qtbot)
+    assert rebuilt.images == {}  # nothing made after the lock comes back
+
+
+def test_the_engine_is_idle_after_a_failing_rebuild(window, qtbot, tmp_path, monkeypatch):
+    calls: list[int] = []
+
+    def failing_rebuild(self, item, **options):
+        calls.append(1)
+        raise ModelError("the generator could not rebuild this image")
+        yield  # a generator, as the protocol's
+
+    monkeypatch.setattr(MiniBackend, "rebuild", failing_rebuild)
+    messages: list[str] = []
+    window.session.message.connect(messages.append)
+    with_history(window, qtbot, tmp_path)
+    tab, rebuilt = window.work_view.profile_tab, window.models.profile.rebuilt
+    qtbot.waitUntil(lambda: any("could not rebuild" in m for m in messages), timeout=TIMEOUT)
+    settle(window, qtbot)
+    qtbot.wait(300)  # a failed item is not asked for again and again
+    assert not window.session.engine.busy and not rebuilt.activity.running
+    assert rebuilt.images == {} and len(calls) == 1
+    assert rebuilt.activity.progress.text == ""  # its progress bar is idle
+    tab.items.verticalScrollBar().valueChanged.emit(0)  # shown again: still not retried
+    settle(window, qtbot)
+    assert len(calls) == 1
