@@ -48,6 +48,13 @@ def test_a_builtin_model_profile_shows_its_history_rebuilt_from_the_vault(window
     assert "rebuilt from the vault" in tab.rebuilt_note.text().lower()
     assert not tab.rebuild.isVisible()  # the built-in model needs no button
     assert not rebuilt.activity.running and not window.session.engine.busy
+    window.settings.set("language", "ja")  # the rebuilt tab shows the pictures it had
+    try:
+        entry = window.work_view.profile_tab.items.item(0)
+        assert entry.data(PICTURE_ROLE)
+        assert entry.text().startswith("1 / 3 枚目") and entry.text().endswith("保管庫から再構成")
+    finally:
+        window.settings.set("language", "en")
 
 
 def test_nothing_is_rebuilt_before_it_is_shown(window, qtbot, tmp_path):
