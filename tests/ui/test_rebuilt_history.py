@@ -14,11 +14,20 @@ from PySide6.QtCore import QSize
 from drc_desktop.core import stickers
 from drc_desktop.core.errors import ModelError
 from drc_desktop.ml.mini_backend import MiniBackend
+from drc_desktop.ml.sd import pipeline
+from drc_desktop.model.session import SessionModel
 from drc_desktop.ui.library_views import PICTURE_ROLE
+from drc_desktop.ui.main_window import MainWindow
 from tests.tiny_models import tiny_builtin_model, untrained_model_dir  # noqa: F401 (fixtures)
-from tests.ui.flows import TIMEOUT, settle, unlocked, with_history, with_profile
+from tests.ui.flows import (
+    TIMEOUT,
+    settle,
+    sticker_folder,
+    unlocked,
+    with_history,
+    with_profile,
+)
 
-pytestmark = pytest.mark.usefixtures("tiny_builtin_model")
 LOCAL_TIME = re.compile(r"imported \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
@@ -33,6 +42,7 @@ def many_stickers(root, count: int = 12):
     return folder
 
 
+@pytest.mark.usefixtures("tiny_builtin_model")
 def test_a_builtin_model_profile_shows_its_history_rebuilt_from_the_vault(window, qtbot, tmp_path):
     with_history(window, qtbot, tmp_path)
     tab, rebuilt = window.work_view.profile_tab, window.models.profile.rebuilt
@@ -57,6 +67,7 @@ def test_a_builtin_model_profile_shows_its_history_rebuilt_from_the_vault(window
         window.settings.set("language", "en")
 
 
+@pytest.mark.usefixtures("tiny_builtin_model")
 def test_nothing_is_rebuilt_before_it_is_shown(window, qtbot, tmp_path):
     window.resize(1280, 560)
     with_profile(unlocked(window, qtbot), qtbot)
@@ -84,6 +95,7 @@ def test_nothing_is_rebuilt_before_it_is_shown(window, qtbot, tmp_path):
     assert items.item(11).data(PICTURE_ROLE)
 
 
+@pytest.mark.usefixtures("tiny_builtin_model")
 def test_the_rebuilt_pictures_are_dropped_when_the_vault_locks(window, qtbot, tmp_path):
     with_history(window, qtbot, tmp_path)
     tab, rebuilt = window.work_view.profile_tab, window.models.profile.rebuilt
@@ -98,6 +110,7 @@ def test_the_rebuilt_pictures_are_dropped_when_the_vault_locks(window, qtbot, tm
     assert rebuilt.images == {}  # nothing made after the lock comes back
 
 
+@pytest.mark.usefixtures("tiny_builtin_model")
 def test_the_engine_is_idle_after_a_failing_rebuild(window, qtbot, tmp_path, monkeypatch):
     calls: list[int] = []
 
@@ -120,3 +133,46 @@ def test_the_engine_is_idle_after_a_failing_rebuild(window, qtbot, tmp_path, mon
     tab.items.verticalScrollBar().valueChanged.emit(0)  # shown again: still not retried
     settle(window, qtbot)
     assert len(calls) == 1
+
+
+@pytest.fixture
+def sd_window(qtbot, tmp_path):
+    """A window without the tiny built-in model swapped in (the profile is Stable Diffusion)."""
+    session = SessionModel(home=tmp_path / "home")
+    main = MainWindow(session)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    session.shutdown()
+
+
+def test_a_stable_diffusion_profile_rebuilds_one_item_on_request(
+    sd_window, qtbot, tiny_sd_models, tmp_path, monkeypatch
+):
+    window = sd_window
+    monkeypatch.setitem(pipeline.DEFAULT_SIZE, "sd15", 64)  # the tiny model at 512 px is slow
+    unlocked(window, qtbot)
+    for name in ("encoder", "ip-sd15", "sd15"):
+        window.settings_view.register(tiny_sd_models[name])
+        settle(window, qtbot)
+    panel = window.work_view.profiles
+    qtbot.waitUntil(lambda: panel.model.findText("sd15") >= 0, timeout=TIMEOUT)
+    panel.model.setCurrentText("sd15")
+    with_profile(window, qtbot, "Bob")
+    window.work_view.importer.start([sticker_folder(tmp_path)])
+    qtbot.waitUntil(lambda: panel.selected().history_count == 3, timeout=TIMEOUT)
+    tab, rebuilt = window.work_view.profile_tab, window.models.profile.rebuilt
+    window.work_view.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.items.count() == 3, timeout=TIMEOUT)
+    settle(window, qtbot)
+    assert rebuilt.images == {}  # shown, but each costs a generation: only on request
+    assert tab.rebuild.isVisible() and not tab.rebuild.isEnabled()
+    tab.items.setCurrentRow(1)
+    assert tab.rebuild.isEnabled()
+    tab.rebuild.click()
+    wanted = tab.items.item(1).data(0x0100)
+    qtbot.waitUntil(lambda: wanted in rebuilt.images, timeout=TIMEOUT)
+    settle(window, qtbot)
+    assert set(rebuilt.images) == {wanted}
+    assert tab.items.item(1).data(PICTURE_ROLE) and tab.rebuild.isEnabled()
+    assert tab.items.item(1).text().endswith("rebuilt from the vault")
