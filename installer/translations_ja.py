@@ -58,7 +58,7 @@ JAPANESE = {
     "none yet": "まだありません",
     "{} — model {}, encoder {}, {} history images": "{} — モデル {}、エンコーダ {}、履歴 {} 枚",
     " (from output {})": "（生成画像 {} から）",
-    "image {} — imported {}{}": "画像 {} — 取り込み日時 {}{}",
+    "{} of {} — imported {}{}": "{} / {} 枚目 — 取り込み日時 {}{}",
     "New profile name": "新しいプロファイル名",
     "Create profile": "プロファイルを作成",
     "Delete profile": "プロファイルを削除",
@@ -191,6 +191,28 @@ JAPANESE = {
         "パスフレーズが違います（または DRC の保管庫ではありません）。もう一度入力してください。"
     ),
     "Something went wrong: {}": "問題が発生しました: {}",
+    # the history rebuilt from the vault (issue 12 §2)
+    "rebuilt from the vault": "保管庫から再構成",
+    "Rebuilt from the vault: what the model makes of this image's stored vectors, held in "
+    "memory until the vault locks (never saved).": (
+        "保管庫から再構成: 保存されたこの画像のベクトルからモデルが作った絵です。"
+        "保管庫をロックするまでメモリ内にだけ保持され、保存されません。"
+    ),
+    "Pictures rebuilt from the vault: the model makes each one from the image's stored "
+    "vectors. The imported images themselves were never kept.": (
+        "保管庫から再構成した絵: 保存された各画像のベクトルからモデルが作ります。"
+        "取り込んだ画像そのものは保存されていません。"
+    ),
+    "The imported images were never kept. Select one to rebuild its picture from the vault "
+    "(it costs one generation).": (
+        "取り込んだ画像は保存されていません。画像を選ぶと保管庫から絵を再構成できます"
+        "（生成 1 回分の時間がかかります）。"
+    ),
+    "Rebuild the selected image from the vault": "選択した画像を保管庫から再構成",
+    "Makes a picture from the image's stored vectors: one generation.": (
+        "保存された画像のベクトルから絵を作ります（生成 1 回分）。"
+    ),
+    "rebuilding image {} of {} · step {} of {}": "画像 {} / {} を再構成中 · ステップ {} / {}",
 }
 
 

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 from drc_desktop.core import stickers
-from drc_desktop.core.errors import ImageError
 from drc_desktop.core.images import decode_image
 from drc_desktop.store.vault import Vault
+from tests.privacy_scan import image_leaks, vector_leaks, written_files
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "privacy proof passphrase"
@@ -102,20 +102,16 @@ def test_the_run_writes_only_the_vault_and_the_exported_images(finished_run):
 
 def test_no_written_file_holds_an_imported_image(finished_run):
     sandbox = finished_run["sandbox"]
-    originals = [(p.read_bytes(), np.asarray(decode_image(p.read_bytes(), p.name)))
-                 for p in finished_run["originals"]]  # fmt: skip
-    files = [p for p in sandbox.rglob("*") if p.is_file()]
+    originals = finished_run["originals"]
+    files = written_files(sandbox)
     assert files
-    for path in files:
-        data = path.read_bytes()
-        try:
-            pixels = np.asarray(decode_image(data, path.name))
-        except ImageError:
-            pixels = None
-        for original_bytes, original_pixels in originals:
-            assert original_bytes not in data, f"{path} holds an imported file"
-            if pixels is not None and pixels.shape == original_pixels.shape:
-                assert not np.array_equal(pixels, original_pixels), f"{path} is an imported image"
+    problems = image_leaks(
+        files,
+        pictures={p.name: np.asarray(decode_image(p.read_bytes(), p.name)) for p in originals},
+        encoded={p.name: p.read_bytes() for p in originals},
+        allowed=set(written_files(sandbox / "export")),  # the two exported outputs
+    )
+    assert problems == []
 
 
 def test_no_written_file_holds_the_stored_vectors_and_the_vault_shows_no_plaintext(finished_run):
@@ -131,9 +127,7 @@ def test_no_written_file_holds_the_stored_vectors_and_the_vault_shows_no_plainte
         for part in ("features", "style", "semantics")
     ]
     vault_bytes = (sandbox / "drc-home" / "vault.db").read_bytes()
-    for path in (p for p in sandbox.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        assert not any(needle in data for needle in needles), f"{path} holds stored vectors"
+    assert vector_leaks(written_files(sandbox), needles) == []
     for plaintext in (b"SQLite format 3", PROFILE.encode(), encoder.encode(), b"CREATE TABLE",
                       b"history_items", b"IHDR", b"\x89PNG"):  # fmt: skip
         assert plaintext not in vault_bytes, plaintext

@@ -113,6 +113,12 @@ class Engine(QObject):
     def busy(self) -> bool:
         return self._running is not None
 
+    @property
+    def waiting(self) -> int:
+        """How many jobs wait for the running one (readable from the worker thread: work that
+        can be resumed later, such as rebuilding history pictures, gives way to them)."""
+        return len(self._queue)
+
     def submit(self, name: str, work: Work) -> int:
         """Queue ``work``; returns the job's id. Jobs run in submission order."""
         job = Job(next(self._ids), name, work)

@@ -10,7 +10,10 @@ A backend is a loaded model that can:
    pixels (kept, encrypted, with each output so it can be generated again);
 4. ``generate`` from stored history vectors and those features: a generator that yields a
    :class:`GenerationStep` after every denoising step and last one with the images. It checks
-   ``should_stop()`` after every step and then ends without images.
+   ``should_stop()`` after every step and then ends without images;
+5. ``rebuild`` one stored history item: the image the generator makes from that item's own
+   vectors alone (issue 12 §2: the history can be *seen* although its pixels were never kept).
+   The same kind of generator of steps; the picture is held by the caller in memory only.
 
 Which backend backs a model name is decided in ``ml/backends.py`` (the registry), the only
 place that knows the backends apart.
@@ -32,6 +35,9 @@ from drc_desktop.core.vectors import ImageVectors
 
 ReferenceFeatures = dict[str, np.ndarray]
 """What a backend keeps of a reference: named arrays (features, never pixels)."""
+
+REBUILD_SEED = 0
+"""The seed of every rebuilt history image (one item always gives the same picture)."""
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,34 @@ class Backend(Protocol):
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[GenerationStep]: ...
 
+    def rebuild(
+        self,
+        item: ImageVectors,
+        *,
+        steps: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[GenerationStep]:
+        """The image rebuilt from one history item's stored vectors (``steps`` None: the
+        model's default; seed ``REBUILD_SEED``, so an item always gives the same picture): a
+        step after
+        every denoising step, one image last.
+
+        Raises:
+            InputError: the item's vectors come from another image encoder.
+        """
+
     def read_profile_adapter(self, config: dict, weights: bytes) -> object: ...
 
     def close(self) -> None: ...
+
+
+def check_item_encoder(item: ImageVectors, encoder_identity: str) -> None:
+    """Raises InputError unless ``item`` was described by the encoder ``encoder_identity``."""
+    if item.encoder != encoder_identity:
+        raise InputError(
+            f"this history item was imported with another image encoder ({item.encoder}); "
+            "it cannot be rebuilt by this model: import the image again"
+        )
 
 
 def final_images(steps: Iterable[GenerationStep]) -> list[Image.Image] | None:

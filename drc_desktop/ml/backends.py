@@ -57,6 +57,13 @@ def trains_profile_adapter(name: str) -> bool:
     return name != BUILTIN_MODEL
 
 
+def rebuilds_on_sight(name: str) -> bool:
+    """Whether history items of model ``name`` are rebuilt as soon as they are shown (the
+    built-in model makes one in a moment); otherwise only on request, as each rebuild costs a
+    whole Stable Diffusion generation (issue 12 §2)."""
+    return name == BUILTIN_MODEL
+
+
 def load_builtin(name: str = BUILTIN_MODEL, device: torch.device | str = "cpu") -> MiniBackend:
     """The built-in model behind the backend protocol.
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from drc_desktop.core.progress import Progress
 from drc_desktop.model.activity import Activity
+from drc_desktop.model.rebuilt_history import RebuiltHistoryModel
 from drc_desktop.model.session import SessionModel
 from drc_desktop.model.undo import UndoModel
 
@@ -24,6 +25,7 @@ class ProfileDetails:
     items: list[tuple[int, str, int | None]]  # id, imported at, source output id
     style_points: np.ndarray  # [N, 2]
     semantic_points: np.ndarray  # [N, 2]
+    rebuild_on_sight: bool = False  # its model rebuilds shown items unasked (issue 12 §2)
 
 
 def project_2d(style: np.ndarray, semantics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,6 +61,7 @@ class ProfileModel(QObject):
         self.preview: list[bytes] = []
         self.preview_profile: str | None = None
         self.preview_activity = Activity(session, self.tr("Loading the model…"))
+        self.rebuilt = RebuiltHistoryModel(session)
         self.details_changed.connect(self._keep_details)
 
     def _keep_details(self, details: ProfileDetails) -> None:
@@ -71,14 +74,17 @@ class ProfileModel(QObject):
         self.preview_changed.emit(images)
 
     def clear(self) -> None:
-        """Forget what was shown (auto-lock)."""
+        """Forget what was shown (auto-lock), the rebuilt history pictures too."""
         self.details = None
         self._set_preview(None, [])
+        self.rebuilt.clear()
 
     def load(self, profile_name: str) -> None:
         session = self.session
 
         def work(should_stop):
+            from drc_desktop.services.rebuilt_history import rebuilds_on_sight
+
             profile = session.vault.profiles.get(profile_name)
             items = session.vault.history.list(profile.id)
             style_points, semantic_points = project_2d(
@@ -87,7 +93,7 @@ class ProfileModel(QObject):
             return ProfileDetails(
                 profile.name, profile.model, tuple(sorted({i.vectors.encoder for i in items})),
                 [(i.id, i.imported_at, i.source_output_id) for i in items],
-                style_points, semantic_points,
+                style_points, semantic_points, rebuilds_on_sight(profile.model),
             )  # fmt: skip
             yield
 

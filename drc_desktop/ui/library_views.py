@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,9 @@ from drc_desktop.ui.preview_dialog import PreviewDialog
 from drc_desktop.ui.thumbnails import ThumbnailGrid, clear_layout, pixmap
 
 THUMBNAIL = 96
+HISTORY_PICTURE = 64  # a rebuilt history picture in the list (the stickers' own size)
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 1  # an item's one-line label (text has two lines)
+PICTURE_ROLE = Qt.ItemDataRole.UserRole + 2  # whether the item shows its rebuilt picture
 GALLERY_COLUMNS = 6
 STYLE_COLOUR = QColor(214, 96, 77)
 SEMANTIC_COLOUR = QColor(67, 147, 195)
@@ -45,6 +48,14 @@ def local_time(stamp: str) -> str:
         return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return stamp
+
+
+def placeholder_icon() -> QIcon:
+    """A plain square where a history item's picture goes (rows keep one height, so the
+    items on screen are known before any picture is made)."""
+    square = QPixmap(HISTORY_PICTURE, HISTORY_PICTURE)
+    square.fill(QColor(236, 236, 236))
+    return QIcon(square)
 
 
 def model_label(name: str) -> str:
@@ -151,13 +162,28 @@ class VectorMap(QWidget):
 
 
 class ProfileTab(QWidget):
+    """The selected profile's history: each item with its position, its import date (local
+    time) and, for a built-in-model profile, its picture rebuilt from the vault as it comes
+    into view (a Stable Diffusion profile: on request, one item at a time); the 2-D map of
+    its vectors; the style preview."""
+
     def __init__(self, model: ProfileModel, profiles) -> None:
         super().__init__()
         self.model = model
         self.profiles = profiles
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.rebuilt_note = QLabel()
+        self.rebuilt_note.setWordWrap(True)
         self.items = QListWidget()
+        self.items.setIconSize(QSize(HISTORY_PICTURE, HISTORY_PICTURE))
+        self.items.setUniformItemSizes(True)
+        self.placeholder = placeholder_icon()
+        self.rebuild = QPushButton(self.tr("Rebuild the selected image from the vault"))
+        self.rebuild.setToolTip(
+            self.tr("Makes a picture from the image's stored vectors: one generation.")
+        )
+        self.rebuild_progress = ActivityBar(model.rebuilt.activity)
         self.remove = QPushButton(self.tr("Remove from history…"))
         self.preview_button = QPushButton(self.tr("Show style preview"))
         self.preview_progress = ActivityBar(model.preview_activity)
@@ -166,7 +192,10 @@ class ProfileTab(QWidget):
         self.map = VectorMap()
         left = QVBoxLayout()
         left.addWidget(self.summary)
+        left.addWidget(self.rebuilt_note)
         left.addWidget(self.items, 1)
+        left.addWidget(self.rebuild_progress)
+        left.addWidget(self.rebuild)
         left.addWidget(self.remove)
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Style and content of the history (2-D map)")))
@@ -178,15 +207,23 @@ class ProfileTab(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
         self.remove.clicked.connect(self._remove)
+        self.rebuild.clicked.connect(self._rebuild_selected)
         self.preview_button.clicked.connect(self._preview)
         self.items.currentRowChanged.connect(self.map.select)
+        self.items.currentRowChanged.connect(self._update_rebuild_button)
+        self.items.verticalScrollBar().valueChanged.connect(self.request_shown_pictures)
         self.map.clicked.connect(self.items.setCurrentRow)
         model.details_changed.connect(self.show_details)
         model.preview_changed.connect(self.show_preview)
         model.preview_activity.running_changed.connect(self._previewing)
+        model.rebuilt.image_ready.connect(self._show_picture)
+        model.rebuilt.cleared.connect(self._drop_pictures)
+        model.rebuilt.activity.running_changed.connect(self._update_rebuild_button)
         profiles.list.currentItemChanged.connect(self._profile_changed)
         if model.details is not None:
             self.show_details(model.details)
+        else:
+            self._show_rebuild_mode(None)
         self.show_preview(model.preview)
         self._previewing(model.preview_activity.running)
 
@@ -210,16 +247,103 @@ class ProfileTab(QWidget):
             )
         self.items.clear()
         labels = []
+        count = len(details.items)
         for position, (item_id, imported_at, source) in enumerate(details.items, start=1):
             origin = self.tr(" (from a generated image)") if source else ""
-            text = self.tr("image {} — imported {}{}").format(
-                position, local_time(imported_at), origin
+            text = self.tr("{} of {} — imported {}{}").format(
+                position, count, local_time(imported_at), origin
             )
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item_id)
+            entry.setData(LABEL_ROLE, text)
+            entry.setIcon(self.placeholder)
             self.items.addItem(entry)
             labels.append(text)
+            if item_id in self.model.rebuilt.images:
+                self._set_picture(entry, self.model.rebuilt.images[item_id])
         self.map.show_points(details.style_points, details.semantic_points, labels)
+        self._show_rebuild_mode(details)
+        QTimer.singleShot(0, self.request_shown_pictures)  # once the list is laid out
+
+    def _show_rebuild_mode(self, details: ProfileDetails | None) -> None:
+        on_sight = details is not None and details.rebuild_on_sight
+        if details is None:
+            self.rebuilt_note.setText("")
+        elif on_sight:
+            self.rebuilt_note.setText(self.tr(
+                "Pictures rebuilt from the vault: the model makes each one from the image's "
+                "stored vectors. The imported images themselves were never kept."
+            ))  # fmt: skip
+        else:
+            self.rebuilt_note.setText(self.tr(
+                "The imported images were never kept. Select one to rebuild its picture from "
+                "the vault (it costs one generation)."
+            ))  # fmt: skip
+        self.rebuild.setVisible(details is not None and not on_sight)
+        self._update_rebuild_button()
+
+    def _update_rebuild_button(self, *_) -> None:
+        self.rebuild.setEnabled(
+            self.items.currentItem() is not None and not self.model.rebuilt.activity.running
+        )
+
+    def shown_item_ids(self) -> list[int]:
+        """The history items the list shows now (on screen, inside its scrolled view)."""
+        if not self.items.isVisible():
+            return []
+        viewport = self.items.viewport().rect()
+        return [
+            self.items.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.items.count())
+            if self.items.visualItemRect(self.items.item(row)).intersects(viewport)
+        ]
+
+    def request_shown_pictures(self, *_) -> None:
+        """Ask for the pictures of the items on screen (built-in model profiles only)."""
+        details = self.model.details
+        if details is None or not details.rebuild_on_sight:
+            return
+        shown = self.shown_item_ids()
+        if shown:
+            self.model.rebuilt.show(details.name, shown)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.request_shown_pictures)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.request_shown_pictures()
+
+    def _show_picture(self, item_id: int) -> None:
+        for row in range(self.items.count()):
+            entry = self.items.item(row)
+            if entry.data(Qt.ItemDataRole.UserRole) == item_id:
+                self._set_picture(entry, self.model.rebuilt.images[item_id])
+
+    def _set_picture(self, entry: QListWidgetItem, png: bytes) -> None:
+        entry.setIcon(QIcon(pixmap(png, HISTORY_PICTURE)))
+        entry.setData(PICTURE_ROLE, True)
+        label = entry.data(LABEL_ROLE)
+        entry.setText(label + "\n" + self.tr("rebuilt from the vault"))
+        entry.setToolTip(self.tr(
+            "Rebuilt from the vault: what the model makes of this image's stored vectors, "
+            "held in memory until the vault locks (never saved)."
+        ))  # fmt: skip
+
+    def _drop_pictures(self) -> None:
+        """The vault locked: no picture stays in a widget."""
+        for row in range(self.items.count()):
+            entry = self.items.item(row)
+            entry.setIcon(self.placeholder)
+            entry.setData(PICTURE_ROLE, False)
+            entry.setText(entry.data(LABEL_ROLE))
+            entry.setToolTip("")
+
+    def _rebuild_selected(self) -> None:
+        item, profile = self.items.currentItem(), self.profiles.selected()
+        if item is not None and profile is not None:
+            self.model.rebuilt.rebuild_now(profile.name, item.data(Qt.ItemDataRole.UserRole))
 
     def show_preview(self, images: list) -> None:
         clear_layout(self.preview)
@@ -238,7 +362,7 @@ class ProfileTab(QWidget):
         question = self.tr(
             "Remove “{}” from the history of {}? Its vectors are deleted from the vault "
             "(Undo can put it back for a short while)."
-        ).format(item.text(), profile.name)
+        ).format(item.data(LABEL_ROLE), profile.name)
         if confirm(self, self.tr("Remove from history"), question):
             self.model.remove_item(profile.name, item.data(Qt.ItemDataRole.UserRole))
 

@@ -155,40 +155,50 @@
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="200" />
+        <location filename="../../drc_desktop/model/library.py" line="189" />
         <source>Exported {} image(s) to {}</source>
         <translation>{} 枚の画像を {} に書き出しました</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="207" />
+        <source>step {} of {}</source>
+        <translation>ステップ {} / {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="213" />
+        <source>Generated again as output {}</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>GalleryTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="246" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="381" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="247" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="382" />
         <source>Delete selected…</source>
         <translation>選択した画像を削除…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="279" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="414" />
         <source>seed {}, style {:g}, content {:g}, {}</source>
         <translation>シード {}、スタイル {:g}、内容 {:g}、{}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="298" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="433" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="307" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="442" />
         <source>Delete {} generated image(s) from the vault? (Undo can put them back for a short while.)</source>
         <translation>生成画像 {} 枚を保管庫から削除しますか？（しばらくの間は「元に戻す」で戻せます。）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="310" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="445" />
         <source>Delete images</source>
         <translation>画像を削除</translation>
     </message>
@@ -419,7 +429,7 @@
 <context>
     <name>ModelLabel</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="46" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="66" />
         <source>built-in sticker model</source>
         <translation>内蔵ステッカーモデル</translation>
     </message>
@@ -475,17 +485,17 @@
 <context>
     <name>ProfileModel</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="62" />
+        <location filename="../../drc_desktop/model/library.py" line="63" />
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="117" />
+        <location filename="../../drc_desktop/model/library.py" line="122" />
         <source>Removed image {} from the history.</source>
         <translation>画像 {} を履歴から削除しました。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="149" />
+        <location filename="../../drc_desktop/model/library.py" line="144" />
         <source>step {} of {}</source>
         <translation>ステップ {} / {}</translation>
     </message>
@@ -493,49 +503,79 @@
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="152" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="182" />
+        <source>Rebuild the selected image from the vault</source>
+        <translation>選択した画像を保管庫から再構成</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="184" />
+        <source>Makes a picture from the image's stored vectors: one generation.</source>
+        <translation>保存された画像のベクトルから絵を作ります（生成 1 回分）。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="187" />
         <source>Remove from history…</source>
         <translation>履歴から削除…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="153" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="188" />
         <source>Show style preview</source>
         <translation>スタイルのプレビューを表示</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="163" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="201" />
         <source>Style and content of the history (2-D map)</source>
         <translation>履歴のスタイルと内容（2 次元マップ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="194" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="240" />
         <source>{} — {}, {} history images</source>
         <translation>{} — {}、履歴 {} 枚</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="200" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="246" />
         <source>Imported with {} different image encoders.</source>
         <translation>{} 種類の画像エンコーダで取り込まれています。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="205" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="252" />
         <source> (from a generated image)</source>
         <translation>（生成画像から）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="228" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="253" />
+        <source>{} of {} — imported {}{}</source>
+        <translation>{} / {} 枚目 — 取り込み日時 {}{}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="274" />
+        <source>Pictures rebuilt from the vault: the model makes each one from the image's stored vectors. The imported images themselves were never kept.</source>
+        <translation>保管庫から再構成した絵: 保存された各画像のベクトルからモデルが作ります。取り込んだ画像そのものは保存されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="279" />
+        <source>The imported images were never kept. Select one to rebuild its picture from the vault (it costs one generation).</source>
+        <translation>取り込んだ画像は保存されていません。画像を選ぶと保管庫から絵を再構成できます（生成 1 回分の時間がかかります）。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="328" />
+        <source>rebuilt from the vault</source>
+        <translation>保管庫から再構成</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="330" />
+        <source>Rebuilt from the vault: what the model makes of this image's stored vectors, held in memory until the vault locks (never saved).</source>
+        <translation>保管庫から再構成: 保存されたこの画像のベクトルからモデルが作った絵です。保管庫をロックするまでメモリ内にだけ保持され、保存されません。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="363" />
         <source>Remove “{}” from the history of {}? Its vectors are deleted from the vault (Undo can put it back for a short while).</source>
         <translation>「{}」を {} の履歴から削除しますか？ベクトルは保管庫から削除されます（しばらくの間は「元に戻す」で戻せます）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="231" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="366" />
         <source>Remove from history</source>
         <translation>履歴から削除</translation>
-    </message>
-    <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="206" />
-        <source>image {} — imported {}{}</source>
-        <translation>画像 {} — 取り込み日時 {}{}</translation>
     </message>
 </context>
 <context>
@@ -557,7 +597,7 @@
     </message>
     <message>
         <location filename="../../drc_desktop/ui/profiles_panel.py" line="37" />
-        <location filename="../../drc_desktop/ui/profiles_panel.py" line="116" />
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="121" />
         <source>Delete profile</source>
         <translation>プロファイルを削除</translation>
     </message>
@@ -572,20 +612,43 @@
         <translation>{} — {} 枚</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/profiles_panel.py" line="113" />
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="84" />
+        <source>import its images again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="87" />
+        <source>This profile was {}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="118" />
         <source>Delete the profile {} with its {} history items and {} generated images? This cannot be undone.</source>
         <translation>プロファイル {} と履歴 {} 件、生成画像 {} 枚を削除しますか？元に戻せません。</translation>
     </message>
 </context>
 <context>
+    <name>RebuiltHistoryModel</name>
+    <message>
+        <location filename="../../drc_desktop/model/rebuilt_history.py" line="37" />
+        <source>Loading the model…</source>
+        <translation>モデルを読み込み中…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/rebuilt_history.py" line="89" />
+        <source>rebuilding image {} of {} · step {} of {}</source>
+        <translation>画像 {} / {} を再構成中 · ステップ {} / {}</translation>
+    </message>
+</context>
+<context>
     <name>SessionModel</name>
     <message>
-        <location filename="../../drc_desktop/model/session.py" line="101" />
+        <location filename="../../drc_desktop/model/session.py" line="102" />
         <source>The two passphrases differ.</source>
         <translation>2 つのパスフレーズが一致しません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/session.py" line="264" />
+        <location filename="../../drc_desktop/model/session.py" line="278" />
         <source>checking {}</source>
         <translation>{} を確認中</translation>
     </message>
@@ -712,7 +775,7 @@
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="219" />
+        <location filename="../../drc_desktop/model/library.py" line="234" />
         <source>Deleted {} image(s).</source>
         <translation>{} 枚の画像を削除しました。</translation>
     </message>
@@ -720,7 +783,7 @@
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="59" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="60" />
         <source>Undo</source>
         <translation>元に戻す</translation>
     </message>
@@ -777,17 +840,17 @@
 <context>
     <name>VectorMap</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="124" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="144" />
         <source>No history yet</source>
         <translation>履歴はまだありません</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="139" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="159" />
         <source>● style</source>
         <translation>● スタイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="141" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="161" />
         <source>● content</source>
         <translation>● 内容</translation>
     </message>
@@ -795,22 +858,22 @@
 <context>
     <name>WorkView</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="84" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="85" />
         <source>Profile</source>
         <translation>プロファイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="85" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="86" />
         <source>Import</source>
         <translation>取り込み</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="86" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="87" />
         <source>Compose</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="87" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="88" />
         <source>Gallery</source>
         <translation>ギャラリー</translation>
     </message>

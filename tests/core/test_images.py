@@ -127,8 +127,10 @@ def test_transparent_pixels_are_composited_over_the_background() -> None:
     assert np.abs(row[2].astype(int) - expected_half).max() <= 1
 
 
-def test_background_constant_is_white() -> None:
-    assert TRANSPARENT_BACKGROUND == (255, 255, 255)
+def test_a_fully_transparent_image_decodes_to_white() -> None:
+    """Transparent logos and stickers are read as on white paper (the documented background)."""
+    clear = Image.new("RGBA", (4, 3), (12, 200, 40, 0))
+    assert (_pixels(decode_image(_encode(clear), "clear.png")) == 255).all()
 
 
 def test_transparent_grey_alpha_and_palette_images_use_the_background() -> None:

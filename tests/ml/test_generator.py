@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 import torch
 
+from drc_desktop.cli.arguments import strength
+from drc_desktop.core.errors import InputError
+from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.ml.builtin.generator import (
     STRENGTH_RANGE,
     GuidanceInputs,
@@ -76,8 +81,24 @@ def test_strength_at_the_range_ends_is_accepted(value):
     assert isinstance(result, float)
 
 
-def test_documented_strength_range_is_zero_to_two():
-    assert STRENGTH_RANGE == (0.0, 2.0)
+@pytest.mark.parametrize(
+    "value, accepted", [(0.0, True), (2.0, True), (-0.01, False), (2.01, False)]
+)
+def test_requests_the_cli_and_the_sampler_accept_the_documented_range_of_0_to_2(value, accepted):
+    """One range wherever a strength enters (docs: 0 ignores a part, 2 doubles its guidance)."""
+    checks = (
+        lambda: check_strength("style strength", value),
+        lambda: strength(str(value)),
+        lambda: GenerationRequest(profile_id=1, style_strength=value),
+    )
+    outcomes = []
+    for check in checks:
+        try:
+            check()
+            outcomes.append(True)
+        except (ValueError, argparse.ArgumentTypeError, InputError):
+            outcomes.append(False)
+    assert outcomes == [accepted] * len(checks)
 
 
 # ----------------------------------------------------------------------------- sampling
@@ -115,6 +136,30 @@ def sample(unet, inputs, seed: int, steps: int = STEPS, should_stop=None) -> lis
                 should_stop=should_stop,
             )
         )
+
+
+@pytest.mark.parametrize(
+    "weights, condition",
+    [((0.0, 0.0), "unconditional"), ((1.0, 0.0), "style_only"), ((1.0, 1.0), "full")],
+)
+def test_at_these_weights_guided_sampling_follows_one_condition_alone(
+    unet, inputs, weights, condition
+):
+    """The loop hands each condition's prediction to its own place in the guidance formula:
+    the guided sample equals the sample made from that one condition."""
+    alone = getattr(inputs, condition)
+
+    def final(conditions: GuidanceInputs) -> torch.Tensor:
+        with torch.no_grad():
+            *_, (_, sample) = denoise(
+                unet, conditions, style_weight=weights[0], semantic_weight=weights[1], steps=2,
+                generator=torch.Generator().manual_seed(3),
+            )  # fmt: skip
+        return sample
+
+    torch.testing.assert_close(
+        final(inputs), final(GuidanceInputs(alone, alone, alone)), atol=1e-4, rtol=1e-4
+    )
 
 
 def test_sampling_reports_every_step_then_yields_the_sample(unet, inputs):

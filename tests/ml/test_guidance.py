@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import torch
 
-from drc_desktop.ml.builtin.generator import guided_prediction
 from drc_desktop.ml.drc.guidance import compose_guidance
 
 
@@ -25,11 +24,3 @@ def test_semantic_weight_acts_along_the_semantic_direction_only():
     low = compose_guidance(none, style, full, 2.0, 0.5)
     high = compose_guidance(none, style, full, 2.0, 1.5)
     torch.testing.assert_close(high - low, full - style)
-
-
-def test_drc_mini_guidance_splits_its_batch_into_the_three_conditions():
-    none, style, full = parts()
-    stacked = torch.cat([none, style, full])
-    torch.testing.assert_close(
-        guided_prediction(stacked, 2.0, 3.0), compose_guidance(none, style, full, 2.0, 3.0)
-    )

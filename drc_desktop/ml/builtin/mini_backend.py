@@ -24,14 +24,20 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.requests import BUILTIN_MODEL, GenerationRequest
 from drc_desktop.core.stickers import STICKER_SIZE
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.backend import BackendDefaults, GenerationStep, ReferenceFeatures
+from drc_desktop.ml.backend import (
+    REBUILD_SEED,
+    BackendDefaults,
+    GenerationStep,
+    ReferenceFeatures,
+    check_item_encoder,
+)
 from drc_desktop.ml.builtin.drc_mini import (
     BUILTIN_MODEL_DIR,
     MiniModel,
     generator_file,
     tensor_to_images,
 )
-from drc_desktop.ml.builtin.generator import sampling_scheduler
+from drc_desktop.ml.builtin.generator import GuidanceInputs, sampling_scheduler
 from drc_desktop.ml.builtin.sticker_data import images_to_tensor
 from drc_desktop.ml.model_files import CONFIG, MANIFEST
 from drc_desktop.ml.weights import library_versions
@@ -165,6 +171,47 @@ class MiniBackend:
             if images is None:
                 yield GenerationStep(step, steps)
             else:  # sticker-size images, whatever size the model works at
+                yield GenerationStep(steps, steps, tensor_to_images(images))
+
+    @torch.no_grad()
+    def rebuild(
+        self,
+        item: ImageVectors,
+        *,
+        steps: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[GenerationStep]:
+        """The item's own style part ``[16, d]`` and semantic part ``[16, d]`` (as the vault
+        keeps them: each tower reading the image with itself) composed by the DRC generator's
+        fusion network and sampled with compositional guidance at strengths 1, seed
+        ``REBUILD_SEED``: what the model makes of that image's vectors alone.
+
+        Raises:
+            InputError: the item comes from another encoder.
+            ModelError: the model was loaded without its DRC generator.
+        """
+        check_item_encoder(item, self.encoder_identity)
+        if "drc" not in self.model.generators:
+            raise ModelError(f"the {self.model_name} model was loaded without its DRC generator")
+        model, device = self.model, self.model.device
+        steps = steps or model.config.default_steps
+        unet, conditioner = model.generators["drc"]
+        style, semantics = (
+            torch.from_numpy(part)[None].to(device) for part in (item.style, item.semantics)
+        )
+        fusion = conditioner.fusion
+        inputs = GuidanceInputs(
+            unconditional=fusion(None, None, batch=1),
+            style_only=fusion(style, None),
+            full=fusion(style, semantics),
+        )
+        generator = torch.Generator().manual_seed(REBUILD_SEED)
+        for step, images in model.sample_from_inputs(
+            unet, inputs, *model.guidance_weights(1.0, 1.0), steps, generator, should_stop
+        ):
+            if images is None:
+                yield GenerationStep(step, steps)
+            else:
                 yield GenerationStep(steps, steps, tensor_to_images(images))
 
     def read_profile_adapter(self, config: dict, weights: bytes) -> object:

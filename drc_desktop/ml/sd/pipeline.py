@@ -26,7 +26,13 @@ from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.core.registrations import RegisteredModel
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
-from drc_desktop.ml.backend import BackendDefaults, GenerationStep, ReferenceFeatures
+from drc_desktop.ml.backend import (
+    REBUILD_SEED,
+    BackendDefaults,
+    GenerationStep,
+    ReferenceFeatures,
+    check_item_encoder,
+)
 from drc_desktop.ml.sd import ip_adapter
 from drc_desktop.ml.sd.clip_encoder import ClipImageEncoder, encoder_identity
 from drc_desktop.ml.sd.configs import config_folder
@@ -227,6 +233,29 @@ class SdBackend:
         return self.generate_from_embeddings(
             embeds, replace(request, method=method), should_stop=should_stop
         )
+
+    def rebuild(
+        self,
+        item: ImageVectors,
+        *,
+        steps: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[GenerationStep]:
+        """One image from the item alone: its embedding as both the style and the layout
+        adapter's input (the training-free composition at strengths 1, no prompt, the model's
+        default size and guidance, seed ``REBUILD_SEED``). It costs a whole generation.
+
+        Raises:
+            InputError: the item comes from another encoder.
+            ModelError: the pipeline failed.
+        """
+        check_item_encoder(item, self.encoder_identity)
+        request = GenerationRequest(
+            profile_id=0, model=self.model_name, method="training-free", n=1, seed=REBUILD_SEED,
+            steps=steps,
+        )  # fmt: skip
+        embeds = self.embeddings([item], item, guided=self.guides(request))
+        return self.generate_from_embeddings(embeds, request, should_stop=should_stop)
 
     def read_profile_adapter(self, config: dict, weights: bytes) -> ProfileAdapter:
         return ProfileAdapter.from_bytes(config, weights)
