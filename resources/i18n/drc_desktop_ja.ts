@@ -11,97 +11,137 @@
 <context>
     <name>ComposeTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="84" />
-        <source>Choose reference image…</source>
-        <translation>参照画像を選ぶ…</translation>
-    </message>
-    <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="96" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="108" />
         <source>Optional (Stable Diffusion)</source>
         <translation>任意（Stable Diffusion）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="97" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="109" />
         <source>A text prompt, for Stable Diffusion profiles only</source>
         <translation>テキストのプロンプト（Stable Diffusion のプロファイルのみ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="210" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="257" />
         <source>No reference chosen (it is not stored).</source>
         <translation>参照画像が未選択です（参照画像は保存されません）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="93" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="100" />
         <source>New seed</source>
         <translation>新しいシード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="98" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="90" />
+        <source>Choose reference images…</source>
+        <translation>参照画像を選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="91" />
+        <source>Choose a folder…</source>
+        <translation>フォルダを選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="103" />
+        <source>model's default</source>
+        <translation>モデルの既定値</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="105" />
+        <source>not used by this model</source>
+        <translation>このモデルでは使いません</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="106" />
+        <source>How closely the image follows the prompt</source>
+        <translation>画像がプロンプトにどれだけ従うか</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="110" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="99" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="111" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="102" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="114" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="103" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="115" />
         <source>Add selected to history</source>
         <translation>選択した画像を履歴に追加</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="104" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="116" />
         <source>Delete selected</source>
         <translation>選択した画像を削除</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="118" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="133" />
         <source>Style strength</source>
         <translation>スタイルの強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="119" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="134" />
         <source>Content strength</source>
         <translation>内容の強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="120" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="135" />
         <source>Images</source>
         <translation>枚数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="121" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="136" />
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="122" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="137" />
         <source>Steps</source>
         <translation>ステップ数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="123" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="138" />
+        <source>Guidance</source>
+        <translation>ガイダンス</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="139" />
         <source>Prompt</source>
         <translation>プロンプト</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="219" />
-        <source>Reference image</source>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="263" />
+        <source>A set of {} references: {}{}</source>
+        <translation>{} 枚の参照画像のセット: {}{}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="271" />
+        <source>Reference images</source>
         <translation>参照画像</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="226" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="276" />
+        <source>A folder of reference images</source>
+        <translation>参照画像のフォルダ</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="283" />
         <source>Create or choose a profile first.</source>
         <translation>先にプロファイルを作成するか選択してください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="251" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="303" />
+        <source>(not used)</source>
+        <translation>（使われませんでした）</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="323" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
@@ -109,32 +149,47 @@
 <context>
     <name>ComposerModel</name>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="190" />
+        <location filename="../../drc_desktop/model/activities.py" line="296" />
         <source>Choose a reference image first.</source>
         <translation>先に参照画像を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="212" />
+        <location filename="../../drc_desktop/model/activities.py" line="333" />
         <source>step {} of {}</source>
         <translation>ステップ {} / {}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="143" />
+        <location filename="../../drc_desktop/model/activities.py" line="353" />
         <source>Cancelled: nothing was kept.</source>
         <translation>キャンセルしました。何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="141" />
+        <location filename="../../drc_desktop/model/activities.py" line="173" />
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="229" />
+        <location filename="../../drc_desktop/model/activities.py" line="237" />
+        <source>Skipped (not images): {}</source>
+        <translation>画像ではないため飛ばしました: {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="335" />
+        <source>reference {} of {} · {}</source>
+        <translation>参照画像 {} / {} · {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="350" />
+        <source>Cancelled: the images of {} of {} references were kept.</source>
+        <translation>キャンセルしました。{} / {} 枚の参照画像から生成した画像は保存されています。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="369" />
         <source>Exported {} image(s) to {}</source>
         <translation>{} 枚の画像を {} に書き出しました</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="256" />
+        <location filename="../../drc_desktop/model/activities.py" line="398" />
         <source>Added {} image(s) to the profile's history</source>
         <translation>{} 枚の画像をプロファイルの履歴に追加しました</translation>
     </message>
@@ -155,40 +210,130 @@
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="200" />
+        <location filename="../../drc_desktop/model/library.py" line="171" />
+        <source>Loading the model…</source>
+        <translation>モデルを読み込み中…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="174" />
+        <source>Cancelled: nothing was kept.</source>
+        <translation>キャンセルしました。何も保存されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="202" />
         <source>Exported {} image(s) to {}</source>
         <translation>{} 枚の画像を {} に書き出しました</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="218" />
+        <source>Exported the set ({} image(s), one folder per reference) and its contact sheet {} to {}</source>
+        <translation>セット（{} 枚、参照画像ごとに 1 フォルダ）とコンタクトシート {} を {} に書き出しました</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="239" />
+        <source>Image {} cannot be made again: {}</source>
+        <translation>画像 {} はもう一度生成できません: {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="247" />
+        <source>step {} of {}</source>
+        <translation>ステップ {} / {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="252" />
+        <source>The profile's history changed since image {} was made (images were added or removed), so the same pixels cannot be made again. Generate it from the current history instead?</source>
+        <translation>画像 {} を生成した後にプロファイルの履歴が変わったため（画像が追加または削除されました）、同じピクセルはもう一度生成できません。代わりに現在の履歴から生成しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="264" />
+        <source>Generated again as image {}</source>
+        <translation>画像 {} としてもう一度生成しました</translation>
     </message>
 </context>
 <context>
     <name>GalleryTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="246" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="267" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="247" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="268" />
+        <source>Generate again</source>
+        <translation>もう一度生成</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="270" />
+        <source>Make the selected image again from what the vault keeps with it</source>
+        <translation>保管庫に記録された内容から、選択した画像をもう一度生成します</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="272" />
         <source>Delete selected…</source>
         <translation>選択した画像を削除…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="279" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="314" />
         <source>seed {}, style {:g}, content {:g}, {}</source>
         <translation>シード {}、スタイル {:g}、内容 {:g}、{}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="298" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="329" />
+        <source>Images made before sets of references</source>
+        <translation>参照画像のセットより前に生成した画像</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="331" />
+        <source>Set of {} references · {}</source>
+        <translation>{} 枚の参照画像のセット · {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="333" />
+        <source>Made {}</source>
+        <translation>{} に生成</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="335" />
+        <source>Reference {}</source>
+        <translation>参照画像 {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="339" />
+        <source>Export set…</source>
+        <translation>セットを書き出す…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="362" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="307" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="367" />
+        <source>Export the set to</source>
+        <translation>セットの書き出し先</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="374" />
+        <source>Select one image to generate again.</source>
+        <translation>もう一度生成する画像を 1 枚選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="383" />
+        <source>The history changed</source>
+        <translation>履歴が変わりました</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="386" />
+        <source>Nothing was generated.</source>
+        <translation>何も生成されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="396" />
         <source>Delete {} generated image(s) from the vault? (Undo can put them back for a short while.)</source>
         <translation>生成画像 {} 枚を保管庫から削除しますか？（しばらくの間は「元に戻す」で戻せます。）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="310" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="399" />
         <source>Delete images</source>
         <translation>画像を削除</translation>
     </message>
@@ -196,12 +341,12 @@
 <context>
     <name>ImportModel</name>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="32" />
+        <location filename="../../drc_desktop/model/activities.py" line="33" />
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="72" />
+        <location filename="../../drc_desktop/model/activities.py" line="73" />
         <source>{} of {} files</source>
         <translation>{} / {} ファイル</translation>
     </message>
@@ -419,7 +564,7 @@
 <context>
     <name>ModelLabel</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="46" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="62" />
         <source>built-in sticker model</source>
         <translation>内蔵ステッカーモデル</translation>
     </message>
@@ -475,17 +620,17 @@
 <context>
     <name>ProfileModel</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="62" />
+        <location filename="../../drc_desktop/model/library.py" line="61" />
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="117" />
+        <location filename="../../drc_desktop/model/library.py" line="116" />
         <source>Removed image {} from the history.</source>
         <translation>画像 {} を履歴から削除しました。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="149" />
+        <location filename="../../drc_desktop/model/library.py" line="138" />
         <source>step {} of {}</source>
         <translation>ステップ {} / {}</translation>
     </message>
@@ -493,47 +638,47 @@
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="152" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="168" />
         <source>Remove from history…</source>
         <translation>履歴から削除…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="153" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="169" />
         <source>Show style preview</source>
         <translation>スタイルのプレビューを表示</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="163" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="179" />
         <source>Style and content of the history (2-D map)</source>
         <translation>履歴のスタイルと内容（2 次元マップ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="194" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="210" />
         <source>{} — {}, {} history images</source>
         <translation>{} — {}、履歴 {} 枚</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="200" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="216" />
         <source>Imported with {} different image encoders.</source>
         <translation>{} 種類の画像エンコーダで取り込まれています。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="205" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="221" />
         <source> (from a generated image)</source>
         <translation>（生成画像から）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="228" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="246" />
         <source>Remove “{}” from the history of {}? Its vectors are deleted from the vault (Undo can put it back for a short while).</source>
         <translation>「{}」を {} の履歴から削除しますか？ベクトルは保管庫から削除されます（しばらくの間は「元に戻す」で戻せます）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="231" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="249" />
         <source>Remove from history</source>
         <translation>履歴から削除</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="206" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="222" />
         <source>image {} — imported {}{}</source>
         <translation>画像 {} — 取り込み日時 {}{}</translation>
     </message>
@@ -557,7 +702,7 @@
     </message>
     <message>
         <location filename="../../drc_desktop/ui/profiles_panel.py" line="37" />
-        <location filename="../../drc_desktop/ui/profiles_panel.py" line="116" />
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="121" />
         <source>Delete profile</source>
         <translation>プロファイルを削除</translation>
     </message>
@@ -572,7 +717,17 @@
         <translation>{} — {} 枚</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/profiles_panel.py" line="113" />
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="84" />
+        <source>import its images again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="87" />
+        <source>This profile was {}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/profiles_panel.py" line="118" />
         <source>Delete the profile {} with its {} history items and {} generated images? This cannot be undone.</source>
         <translation>プロファイル {} と履歴 {} 件、生成画像 {} 枚を削除しますか？元に戻せません。</translation>
     </message>
@@ -580,12 +735,12 @@
 <context>
     <name>SessionModel</name>
     <message>
-        <location filename="../../drc_desktop/model/session.py" line="101" />
+        <location filename="../../drc_desktop/model/session.py" line="102" />
         <source>The two passphrases differ.</source>
         <translation>2 つのパスフレーズが一致しません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/session.py" line="264" />
+        <location filename="../../drc_desktop/model/session.py" line="278" />
         <source>checking {}</source>
         <translation>{} を確認中</translation>
     </message>
@@ -696,15 +851,15 @@
 <context>
     <name>StrengthSlider</name>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="47" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="53" />
         <source>Double-click to return to 1</source>
         <translation>ダブルクリックで 1 に戻ります</translation>
     </message>
 </context>
 <context>
-    <name>ThumbnailGrid</name>
+    <name>ThumbnailGroups</name>
     <message>
-        <location filename="../../drc_desktop/ui/thumbnails.py" line="74" />
+        <location filename="../../drc_desktop/ui/thumbnails.py" line="144" />
         <source>Select</source>
         <translation>選択</translation>
     </message>
@@ -712,7 +867,7 @@
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="219" />
+        <location filename="../../drc_desktop/model/library.py" line="291" />
         <source>Deleted {} image(s).</source>
         <translation>{} 枚の画像を削除しました。</translation>
     </message>
@@ -720,7 +875,7 @@
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="59" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="62" />
         <source>Undo</source>
         <translation>元に戻す</translation>
     </message>
@@ -777,17 +932,17 @@
 <context>
     <name>VectorMap</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="124" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="140" />
         <source>No history yet</source>
         <translation>履歴はまだありません</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="139" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="155" />
         <source>● style</source>
         <translation>● スタイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="141" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="157" />
         <source>● content</source>
         <translation>● 内容</translation>
     </message>
@@ -795,22 +950,22 @@
 <context>
     <name>WorkView</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="84" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="87" />
         <source>Profile</source>
         <translation>プロファイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="85" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="88" />
         <source>Import</source>
         <translation>取り込み</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="86" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="89" />
         <source>Compose</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="87" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="90" />
         <source>Gallery</source>
         <translation>ギャラリー</translation>
     </message>
