@@ -213,6 +213,46 @@ JAPANESE = {
         "保存された画像のベクトルから絵を作ります（生成 1 回分）。"
     ),
     "rebuilding image {} of {} · step {} of {}": "画像 {} / {} を再構成中 · ステップ {} / {}",
+    "import its images again": "画像を取り込み直してください",
+    "This profile was {}.": "このプロファイルは {} です。",
+    "Choose reference images…": "参照画像を選ぶ…",
+    "Choose a folder…": "フォルダを選ぶ…",
+    "Reference images": "参照画像",
+    "A folder of reference images": "参照画像のフォルダ",
+    "A set of {} references: {}{}": "{} 枚の参照画像のセット: {}{}",
+    "Skipped (not images): {}": "画像ではないため飛ばしました: {}",
+    "(not used)": "（使われませんでした）",
+    "reference {} of {} · {}": "参照画像 {} / {} · {}",
+    "Cancelled: the images of {} of {} references were kept.": (
+        "キャンセルしました。{} / {} 枚の参照画像から生成した画像は保存されています。"
+    ),
+    "Guidance": "ガイダンス",
+    "model's default": "モデルの既定値",
+    "not used by this model": "このモデルでは使いません",
+    "How closely the image follows the prompt": "画像がプロンプトにどれだけ従うか",
+    "Generate again": "もう一度生成",
+    "Make the selected image again from what the vault keeps with it": (
+        "保管庫に記録された内容から、選択した画像をもう一度生成します"
+    ),
+    "Select one image to generate again.": "もう一度生成する画像を 1 枚選んでください。",
+    "Generated again as image {}": "画像 {} としてもう一度生成しました",
+    "Image {} cannot be made again: {}": "画像 {} はもう一度生成できません: {}",
+    "The profile's history changed since image {} was made (images were added or removed), "
+    "so the same pixels cannot be made again. Generate it from the current history instead?": (
+        "画像 {} を生成した後にプロファイルの履歴が変わったため（画像が追加または削除されました）、"
+        "同じピクセルはもう一度生成できません。代わりに現在の履歴から生成しますか？"
+    ),
+    "The history changed": "履歴が変わりました",
+    "Nothing was generated.": "何も生成されませんでした。",
+    "Images made before sets of references": "参照画像のセットより前に生成した画像",
+    "Set of {} references · {}": "{} 枚の参照画像のセット · {}",
+    "Made {}": "{} に生成",
+    "Reference {}": "参照画像 {}",
+    "Export set…": "セットを書き出す…",
+    "Export the set to": "セットの書き出し先",
+    "Exported the set ({} image(s), one folder per reference) and its contact sheet {} to {}": (
+        "セット（{} 枚、参照画像ごとに 1 フォルダ）とコンタクトシート {} を {} に書き出しました"
+    ),
 }
 
 

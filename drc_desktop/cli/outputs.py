@@ -1,7 +1,9 @@
 """``drc generate`` and ``drc outputs ...``: images made from a profile, kept in the vault.
 
 Outputs stay encrypted in the vault until exported. Exported files get neutral names
-(``image-001.png``...) and carry pixels only: no prompt, seed, profile or hash.
+(``image-001.png``...) and carry pixels only: no prompt, seed, profile or hash. One
+``drc generate`` is one *set of assets* (issue 12 §2): one generation per reference, all with
+the same settings, kept together in the vault and exported together with ``--export``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from drc_desktop.cli.arguments import (
     EXIT_OK,
+    EXIT_PARTIAL,
     add_composition_options,
     add_device_option,
     make_folder,
@@ -21,9 +24,9 @@ from drc_desktop.cli.arguments import (
 )
 from drc_desktop.cli.vault import unlocked_vault
 from drc_desktop.core.errors import InputError, ModelError
-from drc_desktop.core.images import read_image
 from drc_desktop.core.requests import GenerationRequest
-from drc_desktop.store.exports import export_outputs
+from drc_desktop.core.scan import reference_paths
+from drc_desktop.store.exports import export_outputs, export_set
 
 NOT_RECORDED = "not recorded"  # what outputs made before issue 11 show for unrecorded settings
 
@@ -33,11 +36,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "generate",
         help="images in a profile's style with a reference's semantics, kept in the vault",
         description="Generate with the profile's model: style from the profile's stored "
-        "vectors, semantics from the reference (decoded in memory, not stored). Outputs are "
-        "saved in the vault and their ids printed; with --out they are also written to DIR.",
+        "vectors, semantics from each reference (decoded in memory, not stored). Several "
+        "references (files, or folders of images) make one set: N images per reference, "
+        "kept together in the vault. The ids of the outputs are printed as each reference "
+        "is done (with --out, a TAB and the file written); what finished stays stored when "
+        "the run is interrupted. Exit 1 when some references could not be read.",
     )
     generate.add_argument("--profile", required=True, metavar="NAME")
-    generate.add_argument("--reference", type=Path, required=True, metavar="FILE")
+    generate.add_argument(
+        "--reference", type=Path, nargs="+", required=True, metavar="PATH",
+        help="reference images, or folders of them (their image files, sorted)",
+    )  # fmt: skip
     add_composition_options(generate, "the profile")
     generate.add_argument(
         "--prompt", default=None, metavar="TEXT", help="text prompt (Stable Diffusion models)"
@@ -62,6 +71,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "(block routing); auto = drc when trained",
     )
     generate.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write here")
+    generate.add_argument(
+        "--export", type=Path, default=None, metavar="DIR",
+        help="also write the set: a folder per reference (reference-01...) and a contact "
+        "sheet with one row per reference",
+    )  # fmt: skip
     add_device_option(generate)
     generate.set_defaults(handler=_cmd_generate)
 
@@ -75,6 +89,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("ids", nargs="+", type=int, metavar="ID")
     export.add_argument("--out", type=Path, required=True, metavar="DIR")
     export.set_defaults(handler=_cmd_outputs_export)
+    export_a_set = sub.add_parser(
+        "export-set", help="write a set: a folder per reference and a contact sheet PNG"
+    )
+    export_a_set.add_argument("set_id", type=int, metavar="SET")
+    export_a_set.add_argument("--out", type=Path, required=True, metavar="DIR")
+    export_a_set.set_defaults(handler=_cmd_outputs_export_set)
     delete = sub.add_parser("delete", help="delete outputs from the vault")
     delete.add_argument("ids", nargs="+", type=int, metavar="ID")
     delete.set_defaults(handler=_cmd_outputs_delete)
@@ -103,10 +123,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    reference = read_image(args.reference)
-    if args.out is not None:
-        make_folder(args.out)
-    from drc_desktop.services.generation import check_request, generate_for_profile
+    references, skipped = reference_paths(args.reference)
+    for entry in skipped:
+        print(f"drc: skipped {entry.path}: {entry.problem}", file=sys.stderr)
+    for folder in (args.out, args.export):
+        if folder is not None:
+            make_folder(folder)
+    from drc_desktop.services.generation import check_request
     from drc_desktop.services.models import load_generator
 
     with unlocked_vault() as vault:
@@ -130,13 +153,55 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             vae_tiling=args.vae_tiling,
         )  # fmt: skip
         check_request(model, request)
-        output_ids: list[int] = []
-        for _, _, ids in generate_for_profile(vault, model, request, reference):
-            output_ids = ids or output_ids
-        written = export_outputs(vault, output_ids, args.out) if args.out is not None else []
-    for index, output_id in enumerate(output_ids):
-        print(f"{output_id}\t{written[index]}" if written else output_id)
-    return EXIT_OK
+        set_id, _, rejected = _generate_set(vault, model, request, references, args.out)
+        if args.export is not None:
+            written = export_set(vault, set_id, args.export)
+            print(f"drc: set {set_id} exported to {args.export} (contact sheet: "
+                  f"{written.contact_sheet.name})", file=sys.stderr)  # fmt: skip
+    return EXIT_PARTIAL if rejected else EXIT_OK
+
+
+def _generate_set(vault, model, request: GenerationRequest, references: list[Path],
+                  out: Path | None) -> tuple[int, int, int]:  # fmt: skip
+    """Generate and store the set, printing each reference's outputs as they are stored;
+    returns (set id, references stored, references rejected).
+
+    Raises:
+        InputError: no reference could be read (one alone: its reason).
+    """
+    from drc_desktop.services.generation import generate_set
+
+    set_id, done, reasons = 0, 0, []
+    count = len(references)
+    try:
+        for step in generate_set(vault, model, request, references):
+            set_id = step.set_id
+            if step.rejected is not None:
+                reasons.append(step.rejected)
+                if count > 1:
+                    print(f"drc: rejected {step.rejected}", file=sys.stderr)
+            elif step.output_ids is not None:
+                written = export_outputs(vault, step.output_ids, out) if out is not None else []
+                for index, output_id in enumerate(step.output_ids):
+                    print(f"{output_id}\t{written[index]}" if written else output_id, flush=True)
+                done += 1
+                if count > 1:
+                    print(f"drc: reference {step.position + 1} of {count} "
+                          f"({references[step.position]}): {len(step.output_ids)} outputs",
+                          file=sys.stderr)  # fmt: skip
+    except BaseException:  # an interrupt or a failure: say what was kept, then let it go on
+        if done:
+            print(f"drc: stopped after {done} of {count} references; their outputs are kept "
+                  f"in the vault (set {set_id}: `drc outputs export-set {set_id}` writes it)",
+                  file=sys.stderr)  # fmt: skip
+        raise
+    if not done:
+        if count == 1 and reasons:
+            raise InputError(reasons[0])
+        raise InputError(f"none of the {count} references could be read (see above)")
+    if count > 1:
+        print(f"drc: set {set_id}: {done} of {count} references stored", file=sys.stderr)
+    return set_id, done, len(reasons)
 
 
 def _cmd_outputs_list(args: argparse.Namespace) -> int:
@@ -151,6 +216,8 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
             "created_at": o.created_at,
             "width": o.width,
             "height": o.height,
+            "set_id": o.set_id,
+            "set_position": o.set_position,
             "request": json.loads(o.request.to_json()),
             "not_recorded": list(o.request.not_recorded()),
         }
@@ -162,6 +229,7 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
     table = [
         {
             "id": o.id, "profile": names.get(o.profile_id), "created_at": o.created_at,
+            "set": o.set_id, "reference": None if o.set_position is None else o.set_position + 1,
             "method": o.request.method, "seed": o.request.seed,
             "style": f"{o.request.style_strength:g}",
             "semantic": f"{o.request.semantic_strength:g}",
@@ -170,8 +238,8 @@ def _cmd_outputs_list(args: argparse.Namespace) -> int:
         }
         for o in found
     ]  # fmt: skip
-    print_table(table, ("id", "profile", "created_at", "method", "seed", "style", "semantic",
-                        "steps", "size", "device"))  # fmt: skip
+    print_table(table, ("id", "profile", "created_at", "set", "reference", "method", "seed",
+                        "style", "semantic", "steps", "size", "device"))  # fmt: skip
     return EXIT_OK
 
 
@@ -198,6 +266,16 @@ def _cmd_outputs_export(args: argparse.Namespace) -> int:
         written = export_outputs(vault, args.ids, args.out)
     for path in written:
         print(path)
+    return EXIT_OK
+
+
+def _cmd_outputs_export_set(args: argparse.Namespace) -> int:
+    with unlocked_vault() as vault:
+        written = export_set(vault, args.set_id, args.out)
+    for files in written.files:
+        for path in files:
+            print(path)
+    print(written.contact_sheet)
     return EXIT_OK
 
 

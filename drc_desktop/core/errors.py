@@ -15,6 +15,10 @@ class ImageError(InputError):
     """An image could not be used (unreadable, unsupported, too large...)."""
 
 
+class HistoryChangedError(InputError):
+    """A stored output cannot be made again exactly: its profile's history changed since."""
+
+
 class ModelError(DrcError):
     """Model weights are missing, changed or do not match their configuration."""
 

@@ -1,4 +1,5 @@
-"""Which files an import looks at: folders walked recursively, everything else named a status.
+"""Which files an import (or a set of references) looks at: folders walked recursively,
+everything else named a status.
 
 An import reports every file it was given or found (DESIGN.md §4: reject and report, keep
 going). :func:`scan_paths` decides, by name alone, which files are candidates and which are
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import IMAGE_SUFFIXES
 
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "icon\r"})
@@ -89,3 +91,43 @@ def _hidden_on_windows(path: Path) -> bool:
     attributes = getattr(os.stat(path, follow_symlinks=False), "st_file_attributes", 0)
     hidden = stat.FILE_ATTRIBUTE_HIDDEN | stat.FILE_ATTRIBUTE_SYSTEM if os.name == "nt" else 0
     return bool(attributes & hidden)
+
+
+def reference_paths(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[Path], list[ScannedFile]]:
+    """The references of a set (issue 12 §2): files as given, folders as their image files
+    (sorted, as :func:`scan_paths` walks them); also the files of those folders that were
+    skipped, with why (not an image by name, hidden...), for the caller to report.
+
+    Raises:
+        InputError: a path does not exist, a folder holds no image file, or there is no
+            reference at all.
+    """
+    references: list[Path] = []
+    skipped: list[ScannedFile] = []
+    given = [Path(raw) for raw in paths]
+    for path in given:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if not path.is_dir():
+            if path not in references:
+                references.append(path)
+            continue
+        found, passed_over = 0, []
+        for entry in scan_paths([path]):
+            if entry.problem is not None:
+                passed_over.append(entry)
+                continue
+            found += 1
+            if entry.path not in references:
+                references.append(entry.path)
+        if not found:
+            names = ", ".join(f"{e.path.name} ({e.problem})" for e in passed_over[:3])
+            more = f" and {len(passed_over) - 3} more" if len(passed_over) > 3 else ""
+            skipped_text = f"; skipped {names}{more}" if names else ""
+            raise InputError(f"{path}: no image files in this folder{skipped_text}")
+        skipped += passed_over
+    if not references:
+        raise InputError("no reference image given")
+    return references, skipped

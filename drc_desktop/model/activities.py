@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from drc_desktop.core.composition import DEFAULT_IMAGES, DEFAULT_STRENGTH
 from drc_desktop.core.progress import Progress
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.model.activity import Activity
@@ -113,116 +114,265 @@ REFERENCE_THUMBNAIL = 128
 
 @dataclass(frozen=True)
 class ComposeSettings:
-    """What the compose screen edits (``GenerationRequest`` without the profile)."""
+    """What the compose screen edits (``GenerationRequest`` without the profile).
 
-    reference: Path | None = None
-    style_strength: float = 1.0
-    semantic_strength: float = 1.0
-    n: int = 4
+    ``references``: the set's reference files, in order (one generation each, issue 12 §2).
+    ``steps`` and ``guidance_scale`` are the backend's defaults for the selected profile once
+    they are known (issue 11 §3: what Compose shows is what it sends); ``guidance_scale`` is
+    None for a model that reads no text."""
+
+    references: tuple[Path, ...] = ()
+    style_strength: float = DEFAULT_STRENGTH
+    semantic_strength: float = DEFAULT_STRENGTH
+    n: int = DEFAULT_IMAGES
     seed: int = 0
-    steps: int = 20
+    steps: int | None = None
+    guidance_scale: float | None = None
     prompt: str | None = None
+
+    @property
+    def reference(self) -> Path | None:
+        """The first reference (the only one of a set of one)."""
+        return self.references[0] if self.references else None
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """One reference of the set in Compose: its thumbnail (PNG, in memory only), the outputs
+    made from it (id, PNG bytes) and a note (why it could not be used)."""
+
+    path: Path
+    thumbnail: bytes | None = None
+    outputs: tuple[tuple[int, bytes], ...] = ()
+    note: str = ""
 
 
 class ComposerModel(QObject):
-    """Generate from a profile; keep the outputs in the vault; export or add to history."""
+    """Generate a set from a profile (one row per reference); keep the outputs in the vault;
+    export or add to history. The shown defaults come from the selected profile's backend."""
 
     settings_changed = Signal(object)
-    outputs_changed = Signal(list)  # list[(output id, PNG bytes)]
+    outputs_changed = Signal(list)  # list[(output id, PNG bytes)], every row's, in order
+    rows_changed = Signal(list)  # list[ReferenceRow]
     reference_changed = Signal()
+    defaults_changed = Signal(object)  # BackendDefaults of the selected profile's model
+    stored = Signal(str)  # a generation stored outputs for this profile (the gallery reloads)
     notice = Signal(str)
+    _row_finished = Signal(int, list, str)  # from the engine thread: position, outputs, note
 
     def __init__(self, session: SessionModel) -> None:
         super().__init__()
         self.session = session
         self.settings = ComposeSettings()
+        self.rows: list[ReferenceRow] = []
         self.outputs: list[tuple[int, bytes]] = []
-        self.reference_thumbnail: bytes | None = None  # PNG, in memory only, dropped on lock
+        self.defaults = None  # BackendDefaults, once loaded for ``defaults_for``
+        self.defaults_for: str | None = None  # the profile whose defaults are shown
+        self._generating: str | None = None  # the profile of the set being generated
+        self._generating_references: tuple[Path, ...] = ()
+        self._stored_rows = 0
         self.activity = Activity(session, self.tr("Loading the model…"))
-        self.activity.cancelled.connect(
-            lambda: self.notice.emit(self.tr("Cancelled: nothing was kept."))
-        )
+        self.activity.cancelled.connect(self._cancelled)
+        self.activity.running_changed.connect(self._running_changed)
+        self._row_finished.connect(self._on_row_finished)
+
+    @property
+    def reference_thumbnail(self) -> bytes | None:
+        """The first reference's thumbnail (PNG), once decoded."""
+        return self.rows[0].thumbnail if self.rows else None
 
     def update(self, **changes: object) -> None:
+        if "reference" in changes:  # one reference alone (as callers before sets said it)
+            reference = changes.pop("reference")
+            changes["references"] = () if reference is None else (reference,)
         self.settings = replace(self.settings, **changes)
         self.settings_changed.emit(self.settings)
 
-    def set_reference(self, path: Path | None) -> None:
-        """Use ``path`` as the reference; its thumbnail is decoded on the engine thread (with
-        the safe decoder; an unusable file says why now rather than at Generate)."""
-        self.update(reference=path)
-        self.reference_thumbnail = None
-        self.reference_changed.emit()
-        if path is None:
+    # ------------------------------------------------------------------ the backend's defaults
+
+    def show_profile(self, profile_name: str | None, model_name: str | None) -> None:
+        """Show the defaults of ``profile_name``'s model (steps, guidance...), asked of its
+        backend on the engine thread; the profile shown before keeps nothing of its own."""
+        if profile_name == self.defaults_for or profile_name is None or model_name is None:
             return
+        self.defaults_for, self.defaults = profile_name, None
+        session = self.session
+
+        def work(should_stop):
+            return session.generator(model_name).defaults()
+            yield
+
+        def done(defaults) -> None:
+            if self.defaults_for != profile_name:
+                return
+            self.defaults = defaults
+            prompt = self.settings.prompt if defaults.prompts else None
+            self.update(steps=defaults.steps, guidance_scale=defaults.guidance_scale,
+                        prompt=prompt)  # fmt: skip
+            self.defaults_changed.emit(defaults)
+
+        def ended(state, message) -> None:
+            if self.defaults is None and self.defaults_for == profile_name:
+                self.defaults_for = None  # asked again when the profile is shown again
+
+        session.run(f"defaults for {profile_name}", work, done, on_end=ended)
+
+    # ------------------------------------------------------------------ references
+
+    def set_reference(self, path: Path | None) -> None:
+        """Use ``path`` alone as the reference (None: no reference)."""
+        self.set_references([] if path is None else [path])
+
+    def set_references(self, paths: list[Path]) -> None:
+        """Use these files, and the image files of these folders (sorted), as the set's
+        references. Their thumbnails are decoded on the engine thread with the safe decoder
+        (an unusable file says why now rather than at Generate)."""
+        from drc_desktop.core.errors import InputError
+        from drc_desktop.core.scan import reference_paths
+
+        if paths:
+            try:
+                references, skipped = reference_paths(paths)
+            except InputError as exc:
+                self.notice.emit(str(exc))
+                return
+            if skipped:
+                names = ", ".join(entry.path.name for entry in skipped)
+                self.notice.emit(self.tr("Skipped (not images): {}").format(names))
+        else:
+            references = []
+        self.update(references=tuple(references))
+        self._set_rows([ReferenceRow(path) for path in references])
+        self.reference_changed.emit()
+        if not references:
+            return
+        chosen = self.settings.references
 
         def work(should_stop):
             from drc_desktop.core.images import encode_png, read_image
 
-            image = read_image(path)
-            image.thumbnail((REFERENCE_THUMBNAIL, REFERENCE_THUMBNAIL))
-            return encode_png(image)
+            thumbnails = []
+            for path in chosen:
+                try:
+                    image = read_image(path)
+                except InputError as exc:
+                    thumbnails.append((None, str(exc)))
+                    continue
+                image.thumbnail((REFERENCE_THUMBNAIL, REFERENCE_THUMBNAIL))
+                thumbnails.append((encode_png(image), ""))
+            return thumbnails
             yield
 
-        def done(thumbnail: bytes) -> None:
-            if self.settings.reference == path:
-                self.reference_thumbnail = thumbnail
-                self.reference_changed.emit()
+        def done(thumbnails: list) -> None:
+            if self.settings.references != chosen:
+                return
+            pairs = zip(self.rows, thumbnails, strict=True)
+            rows = [replace(row, thumbnail=picture, note=note) for row, (picture, note) in pairs]
+            self._set_rows(rows)
+            self.reference_changed.emit()
+            notes = [note for _, note in thumbnails if note]
+            if notes:
+                self.notice.emit(" ".join(notes))
 
-        def ended(state, message) -> None:
-            if message and self.settings.reference == path:
-                self.notice.emit(message)
+        self.session.run("reference thumbnails", work, done)
 
-        self.session.run("reference thumbnail", work, done, on_end=ended)
+    def _set_rows(self, rows: list[ReferenceRow]) -> None:
+        outputs = [output for row in rows for output in row.outputs]
+        self.rows = rows
+        self.rows_changed.emit(rows)
+        if outputs != self.outputs:
+            self.outputs = outputs
+            self.outputs_changed.emit(outputs)
 
     def clear(self) -> None:
         """Forget every image held (auto-lock)."""
-        self.outputs = []
-        self.outputs_changed.emit([])
+        self.defaults_for, self.defaults = None, None
         self.set_reference(None)
 
     def new_seed(self) -> None:
         self.update(seed=(self.settings.seed * 1103515245 + 12345) % 2**31)
 
+    # ------------------------------------------------------------------ generation
+
     def generate(self, profile_name: str) -> None:
+        """Generate the set: ``n`` images per reference, one job, each reference's images
+        shown (and stored) as soon as they are made."""
         settings = self.settings
-        if settings.reference is None:
+        if not settings.references:
             self.session.message.emit(self.tr("Choose a reference image first."))
             return
         session = self.session
+        count = len(settings.references)
 
         def work(should_stop):
-            from drc_desktop.core.images import read_image
-            from drc_desktop.services.generation import generate_for_profile
+            from drc_desktop.services.generation import generate_set
 
             profile = session.vault.profiles.get(profile_name)
-            reference = read_image(settings.reference)
             model = session.generator(profile.model)
             request = GenerationRequest(
                 profile_id=profile.id, model=profile.model,
-                method="auto", n=settings.n,
-                seed=settings.seed, steps=settings.steps, style_strength=settings.style_strength,
+                method="auto", n=settings.n, seed=settings.seed, steps=settings.steps,
+                guidance_scale=settings.guidance_scale, style_strength=settings.style_strength,
                 semantic_strength=settings.semantic_strength, prompt=settings.prompt,
             )  # fmt: skip
-            ids: list[int] = []
-            for step, total, result in generate_for_profile(
-                session.vault, model, request, reference, should_stop=should_stop
-            ):
-                if result is None:
-                    yield Progress(step, total, self.tr("step {} of {}").format(step, total))
+            set_id = None
+            for step in generate_set(session.vault, model, request, settings.references,
+                                     should_stop=should_stop):  # fmt: skip
+                set_id = step.set_id
+                if step.rejected is not None:
+                    self._row_finished.emit(step.position, [], step.rejected)
+                elif step.output_ids is not None:
+                    outputs = [(i, session.vault.outputs.get(i).png) for i in step.output_ids]
+                    self._row_finished.emit(step.position, outputs, "")
+                    yield self._progress(step.position, count, step.step, step.total)
                 else:
-                    ids = result
-            return [(i, session.vault.outputs.get(i).png) for i in ids]
+                    yield self._progress(step.position, count, step.step, step.total)
+            return set_id
 
-        self.activity.start(f"generate for {profile_name}", work, self._generated)
+        if self.activity.running:
+            return
+        self._generating, self._stored_rows = profile_name, 0
+        self._generating_references = settings.references
+        shown = {row.path: row for row in self.rows}
+        self._set_rows([replace(shown.get(path, ReferenceRow(path)), outputs=(), note="")
+                        for path in settings.references])  # fmt: skip
+        self.activity.start(f"generate for {profile_name}", work)
+
+    def _progress(self, position: int, count: int, step: int, total: int) -> Progress:
+        """Progress over the whole set: "reference 2 of 5 · step 7 of 20"."""
+        text = self.tr("step {} of {}").format(step, total)
+        if count > 1:
+            text = self.tr("reference {} of {} · {}").format(position + 1, count, text)
+        return Progress(position * total + step, count * total, text)
+
+    def _on_row_finished(self, position: int, outputs: list, note: str) -> None:
+        self._stored_rows += bool(outputs)
+        if self.settings.references != self._generating_references:
+            return  # other references were chosen meanwhile: the gallery shows these
+        rows = list(self.rows)
+        rows[position] = replace(rows[position], outputs=tuple(outputs), note=note)
+        self._set_rows(rows)
+        if note:
+            self.notice.emit(note)
+
+    def _cancelled(self) -> None:
+        if self._stored_rows:
+            text = self.tr("Cancelled: the images of {} of {} references were kept.")
+            self.notice.emit(text.format(self._stored_rows, len(self._generating_references)))
+        else:
+            self.notice.emit(self.tr("Cancelled: nothing was kept."))
+
+    def _running_changed(self, running: bool) -> None:
+        """After a set, whatever its end: what it stored shows in the gallery."""
+        if running or self._generating is None:
+            return
+        profile_name, self._generating = self._generating, None
+        if self._stored_rows:
+            self.stored.emit(profile_name)
+            self.session.refresh_profiles()
 
     def cancel(self) -> None:
         self.activity.cancel()
-
-    def _generated(self, outputs: list) -> None:
-        self.outputs = outputs
-        self.outputs_changed.emit(outputs)
-        self.session.refresh_profiles()
 
     def export(self, output_ids: list[int], folder: Path, scale: int = 1) -> None:
         def done(paths: list) -> None:
@@ -234,8 +384,10 @@ class ComposerModel(QObject):
         """Delete outputs from the vault and from the results shown."""
 
         def done(_) -> None:
-            self.outputs = [(i, png) for i, png in self.outputs if i not in output_ids]
-            self.outputs_changed.emit(self.outputs)
+            self._set_rows([
+                replace(row, outputs=tuple(o for o in row.outputs if o[0] not in output_ids))
+                for row in self.rows
+            ])  # fmt: skip
 
         self.session.change(
             "delete outputs", lambda: self.session.vault.outputs.delete(output_ids), done

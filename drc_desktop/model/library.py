@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from drc_desktop.core.progress import Progress
 from drc_desktop.model.activity import Activity
@@ -152,15 +152,35 @@ class ProfileModel(QObject):
         )
 
 
+@dataclass(frozen=True)
+class AgainOutcome:
+    """What "Generate again" made: the new output's id, or ``history_changed``: why the same
+    pixels cannot be made (the profile's history changed since), nothing made."""
+
+    output_id: int | None = None
+    history_changed: str = ""
+
+
 class GalleryModel(QObject):
-    outputs_changed = Signal(list)  # [(id, created at, request, png)]
+    """A profile's outputs, kept in sets of assets (one run over several references), each of
+    which can be exported together; any output can be generated again."""
+
+    outputs_changed = Signal(list)  # [(id, created at, request, png, set id, set position)]
     notice = Signal(str)
+    history_changed = Signal(int, str)  # output id, why: ask whether to use the history now
 
     def __init__(self, session: SessionModel, undo: UndoModel) -> None:
         super().__init__()
         self.session = session
         self.undo = undo
         self.outputs: list = []
+        self.again_activity = Activity(session, self.tr("Loading the model…"))
+        self.again_activity.failed.connect(self.notice.emit)
+        self.again_activity.cancelled.connect(
+            lambda: self.notice.emit(self.tr("Cancelled: nothing was kept."))
+        )
+        self.again_activity.running_changed.connect(self._again_ended)
+        self._question: tuple[int, str] | None = None  # asked once the job has ended
         self.outputs_changed.connect(self._keep)
 
     def _keep(self, outputs: list) -> None:
@@ -175,7 +195,8 @@ class GalleryModel(QObject):
         def work(should_stop):
             profile = session.vault.profiles.get(profile_name)
             listed = session.vault.outputs.list(profile.id, with_png=True)
-            return [(o.id, o.created_at, o.request, o.png) for o in listed]
+            return [(o.id, o.created_at, o.request, o.png, o.set_id, o.set_position)
+                    for o in listed]  # fmt: skip
             yield
 
         session.run(f"gallery {profile_name}", work, self.outputs_changed.emit)
@@ -190,31 +211,76 @@ class GalleryModel(QObject):
 
         self.session.export_outputs(output_ids, folder, done, scale)
 
-    def generate_again(self, profile_name: str, output_id: int) -> None:
-        """Make an output again from its stored request (same pixels, as a new output); the
-        notice says why when it cannot be (a model file changed, the history changed)."""
+    def export_set(self, set_id: int, folder: Path) -> None:
+        """Write a set: a folder per reference and a contact sheet (issue 12 §2)."""
         session = self.session
 
         def work(should_stop):
+            from drc_desktop.store.exports import export_set
+
+            return export_set(session.vault, set_id, folder)
+            yield
+
+        def done(written) -> None:
+            count = sum(len(files) for files in written.files)
+            text = self.tr("Exported the set ({} image(s), one folder per reference) and its "
+                           "contact sheet {} to {}")  # fmt: skip
+            self.notice.emit(text.format(count, written.contact_sheet.name, folder))
+
+        session.run("export set", work, done)
+
+    def generate_again(self, profile_name: str, output_id: int, current_history: bool = False):
+        """Make an output again from its stored request (same pixels, as a new output). When a
+        model file changed or is missing the job fails saying which; when the profile's
+        history changed since, ``history_changed`` asks first (``current_history`` then
+        generates from the history as it is now)."""
+        session = self.session
+
+        def work(should_stop):
+            from drc_desktop.core.errors import HistoryChangedError, ModelError
             from drc_desktop.services.generation import regenerate
 
-            model = session.generator(session.vault.outputs.get(output_id).request.model)
+            request = session.vault.outputs.get(output_id).request
+            try:
+                model = session.generator(request.model)
+            except ModelError as exc:
+                text = self.tr("Image {} cannot be made again: {}")
+                raise ModelError(text.format(output_id, exc)) from None
             new_ids: list[int] = []
-            for step, total, ids in regenerate(
-                session.vault, model, output_id, should_stop=should_stop
-            ):
-                if ids is None:
-                    yield Progress(step, total, self.tr("step {} of {}").format(step, total))
-                else:
-                    new_ids = ids
-            return new_ids
+            try:
+                for step, total, ids in regenerate(session.vault, model, output_id,
+                                                   current_history=current_history,
+                                                   should_stop=should_stop):  # fmt: skip
+                    if ids is None:
+                        yield Progress(step, total, self.tr("step {} of {}").format(step, total))
+                    else:
+                        new_ids = ids
+            except HistoryChangedError:
+                return AgainOutcome(history_changed=self.tr(
+                    "The profile's history changed since image {} was made (images were added "
+                    "or removed), so the same pixels cannot be made again. Generate it from the "
+                    "current history instead?"
+                ).format(output_id))  # fmt: skip
+            return AgainOutcome(new_ids[0] if new_ids else None)
 
-        def done(ids: list) -> None:
-            self.notice.emit(self.tr("Generated again as output {}").format(ids[0]))
+        def done(outcome: AgainOutcome) -> None:
+            if outcome.history_changed:  # asked when the activity is idle, to start again
+                self._question = (output_id, outcome.history_changed)
+                return
+            if outcome.output_id is None:
+                return
+            self.notice.emit(self.tr("Generated again as image {}").format(outcome.output_id))
             self.load(profile_name)
             session.refresh_profiles()
 
-        session.run(f"generate {output_id} again", work, done)
+        self.again_activity.start(f"generate {output_id} again", work, done)
+
+    def _again_ended(self, running: bool) -> None:
+        if not running and self._question is not None:
+            question, self._question = self._question, None
+            # from the event loop, not from inside the engine's end of job: the answer may
+            # start the next job, and the question may be a modal dialog
+            QTimer.singleShot(0, lambda: self.history_changed.emit(*question))
 
 
 def delete_outputs(session: SessionModel, undo: UndoModel, output_ids: list[int],
@@ -227,8 +293,14 @@ def delete_outputs(session: SessionModel, undo: UndoModel, output_ids: list[int]
         session.vault.outputs.delete(output_ids)
         return rows
 
-    def restore(rows):
-        return [session.vault.outputs.add(o.png, o.width, o.height, o.request) for o in rows]
+    def restore(rows):  # back with what they were made from, in their set
+        return [
+            session.vault.outputs.add(
+                o.png, o.width, o.height, o.request, reference_features=o.reference_features,
+                history_digest=o.history_digest, set_id=o.set_id, set_position=o.set_position,
+            )
+            for o in rows
+        ]  # fmt: skip
 
     def deleted(rows) -> None:
         text = QCoreApplication.translate("Undo", "Deleted {} image(s).").format(len(rows))

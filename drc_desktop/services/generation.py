@@ -11,13 +11,14 @@ pixels again or say why it cannot (issue 11 §3).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PIL import Image
 
-from drc_desktop.core.errors import InputError, ModelError
-from drc_desktop.core.images import encode_png
+from drc_desktop.core.errors import HistoryChangedError, InputError, ModelError
+from drc_desktop.core.images import encode_png, read_image
 from drc_desktop.core.requests import GenerationRequest
 from drc_desktop.core.vectors import ImageVectors
 from drc_desktop.ml.backend import (
@@ -28,6 +29,7 @@ from drc_desktop.ml.backend import (
     features_to_bytes,
 )
 from drc_desktop.ml.devices import torch_threads
+from drc_desktop.store.outputs import NewOutput
 from drc_desktop.store.vault import Vault
 
 GenerationProgress = tuple[int, int, list[int] | None]
@@ -54,6 +56,7 @@ def generate_for_profile(
 
     A generator: yields ``(step, total, None)`` after every denoising step, then
     ``(total, total, output_ids)``. Cancelled (``should_stop()``) means nothing is stored.
+    The outputs are one set of one reference (:func:`generate_set` makes sets of several).
 
     Raises:
         InputError: the profile has no history, its items come from another encoder, or the
@@ -68,6 +71,84 @@ def generate_for_profile(
     yield from _generate_and_store(
         vault, backend, history, features, request, adapter, should_stop=should_stop
     )
+
+
+@dataclass(frozen=True)
+class SetStep:
+    """Progress of a set of assets (issue 12 §2): reference ``position`` (0-based) of
+    ``references`` in set ``set_id``, ``step`` of ``total`` denoising steps of it. The last
+    step of a reference carries its stored ``output_ids``, or ``rejected``: why the reference
+    could not be used (it was skipped, the others go on)."""
+
+    set_id: int
+    position: int
+    references: int
+    step: int
+    total: int
+    output_ids: list[int] | None = None
+    rejected: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Whether this reference is done (stored or rejected)."""
+        return self.output_ids is not None or self.rejected is not None
+
+
+def generate_set(
+    vault: Vault,
+    backend: Backend,
+    request: GenerationRequest,
+    references: Sequence[Path],
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[SetStep]:
+    """Generate ``request.n`` images for each reference, all in the profile's style with the
+    same resolved request, and store them as one set, each reference's images with its
+    position (issue 12 §2).
+
+    Each reference is decoded in memory when its turn comes; one that cannot be read is
+    reported (``SetStep.rejected``) and the others go on. Each reference's images are stored
+    in one transaction as soon as they are made, so a set that is cancelled
+    (``should_stop()``) or fails keeps every reference that finished and no half-stored one;
+    a set that stored nothing is not kept.
+
+    Raises:
+        InputError: as :func:`generate_for_profile` (empty history, another encoder, options
+            the model cannot honour), before anything is generated.
+    """
+    backend.check(request)
+    history = profile_history(vault, backend, request.profile_id)
+    adapter, adapter_digest = _profile_adapter(vault, backend, request.profile_id)
+    request = resolve(backend, replace(request, history_items=len(history)), adapter_digest)
+    digest = history_digest(history)
+    set_id = vault.outputs.create_set(request.profile_id, len(references))
+    count = len(references)
+    try:
+        for position, path in enumerate(references):
+            if should_stop is not None and should_stop():
+                break
+            try:
+                reference = read_image(path)
+            except InputError as exc:
+                yield SetStep(set_id, position, count, 0, 0, rejected=str(exc))
+                continue
+            features = backend.reference_features(reference, request)
+            images = None
+            for step, total, made in _generate(
+                backend, history, features, request, adapter, should_stop=should_stop
+            ):
+                if made is None:
+                    yield SetStep(set_id, position, count, step, total)
+                else:
+                    images = made
+            if images is None:  # stopped during this reference: nothing of it is kept
+                break
+            ids = store_outputs(
+                vault, images, request, features, digest, set_id=set_id, set_position=position
+            )
+            yield SetStep(set_id, position, count, request.steps, request.steps, output_ids=ids)
+    finally:
+        vault.outputs.drop_set_if_empty(set_id)
 
 
 def resolve(
@@ -99,8 +180,9 @@ def regenerate(
     history (the pixels then differ).
 
     Raises:
-        InputError: the output was stored before requests were recorded in full, or the
-            profile's history changed (and ``current_history`` is false).
+        InputError: the output was stored before requests were recorded in full.
+        HistoryChangedError: the profile's history changed (and ``current_history`` is
+            false).
         ModelError: a weight file the output was made with changed or is missing.
     """
     output = vault.outputs.get(output_id)
@@ -114,7 +196,7 @@ def regenerate(
         )
     history = profile_history(vault, backend, stored.profile_id)
     if history_digest(history) != output.history_digest and not current_history:
-        raise InputError(
+        raise HistoryChangedError(
             f"the profile's history changed since output {output_id} was made (items were "
             "added or removed), so its pixels cannot be made again; generate from the current "
             "history instead with --current-history"
@@ -133,18 +215,15 @@ def regenerate(
                 yield step, total, None
                 continue
             kept = replace(current, index=index)
-            yield (
-                total,
-                total,
-                store_outputs(
-                    vault,
-                    [images[index]],
-                    kept,
-                    features,
-                    history_digest(history),
-                    first_index=index,
-                ),
-            )
+            set_id = vault.outputs.create_set(stored.profile_id, 1)  # a set of its own
+            try:
+                ids = store_outputs(
+                    vault, [images[index]], kept, features, history_digest(history),
+                    first_index=index, set_id=set_id, set_position=0,
+                )  # fmt: skip
+            finally:
+                vault.outputs.drop_set_if_empty(set_id)
+            yield total, total, ids
 
 
 def check_weights(output_id: int, made_with: dict[str, str], now: dict[str, str]) -> None:
@@ -223,20 +302,22 @@ def store_outputs(
     features: ReferenceFeatures,
     digest: str,
     first_index: int = 0,
+    *,
+    set_id: int | None = None,
+    set_position: int | None = None,
 ) -> list[int]:
     """Store images with the resolved request, the reference's features and the history
-    digest; returns their ids."""
-    blob = features_to_bytes(features)
-    ids = []
-    for i, image in enumerate(images):
-        kept = replace(request, index=first_index + i)
-        png = encode_png(image)
-        ids.append(
-            vault.outputs.add(
-                png, image.width, image.height, kept, reference_features=blob, history_digest=digest
-            )
-        )
-    return ids
+    digest, all or none (one transaction), in set ``set_id`` at ``set_position`` when
+    given; returns their ids."""
+    rows = [
+        NewOutput(encode_png(image), image.width, image.height,
+                  replace(request, index=first_index + i))
+        for i, image in enumerate(images)
+    ]  # fmt: skip
+    return vault.outputs.add_many(
+        rows, reference_features=features_to_bytes(features), history_digest=digest,
+        set_id=set_id, set_position=set_position,
+    )  # fmt: skip
 
 
 def _generate_and_store(
@@ -254,9 +335,14 @@ def _generate_and_store(
     ):
         if images is None:
             yield step, total, None
-        else:
-            ids = store_outputs(vault, images, request, features, history_digest(history))
-            yield total, total, ids
+            continue
+        set_id = vault.outputs.create_set(request.profile_id, 1)  # a set of one reference
+        try:
+            ids = store_outputs(vault, images, request, features, history_digest(history),
+                                set_id=set_id, set_position=0)  # fmt: skip
+        finally:
+            vault.outputs.drop_set_if_empty(set_id)
+        yield total, total, ids
 
 
 def _generate(

@@ -68,7 +68,9 @@ class Output:
 
     ``reference_features`` (safetensors bytes: what the backend kept of the reference, never
     its pixels) and ``history_digest`` (SHA-256 of the history items used) let it be made
-    again; None for outputs stored before schema version 5.
+    again; None for outputs stored before schema version 5. ``set_id`` and ``set_position``
+    (the 0-based position of its reference in the set) place it in a set of assets; None for
+    outputs stored before schema version 6.
     """
 
     id: int
@@ -80,6 +82,8 @@ class Output:
     png: bytes | None = None  # left out by listings
     reference_features: bytes | None = None  # only from OutputRepository.get
     history_digest: str | None = None
+    set_id: int | None = None
+    set_position: int | None = None
 
 
 @dataclass(frozen=True)

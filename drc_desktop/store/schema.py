@@ -114,7 +114,24 @@ ALTER TABLE outputs ADD COLUMN reference_features BLOB;
 ALTER TABLE outputs ADD COLUMN history_digest TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5)
+_VERSION_6 = """
+-- sets of assets (issue 12 §2): one run over several references keeps its outputs together,
+-- each output with the position of its reference in the set; outputs stored before have no
+-- set (NULL). AUTOINCREMENT: the id of a deleted set is never given to another one.
+CREATE TABLE output_sets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    reference_count INTEGER NOT NULL
+);
+ALTER TABLE outputs ADD COLUMN set_id INTEGER REFERENCES output_sets(id) ON DELETE SET NULL;
+ALTER TABLE outputs ADD COLUMN set_position INTEGER;
+CREATE INDEX outputs_by_set ON outputs (set_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6,
+)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this app writes; vaults of any earlier version are migrated forward."""
 

@@ -1,4 +1,5 @@
-"""The Profile tab (history, model, style preview, 2-D map) and the Gallery tab.
+"""The Profile tab (history, model, style preview, 2-D map) and the Gallery tab (outputs by
+set of assets, export of a set, "Generate again").
 
 Both show what their view-model holds when they are built, so a rebuilt tab (a language
 switch) shows the same history, preview and gallery (issue 12).
@@ -29,7 +30,13 @@ from drc_desktop.model.library import GalleryModel, ProfileDetails, ProfileModel
 from drc_desktop.ui.activity_bar import ActivityBar
 from drc_desktop.ui.dialogs import confirm, existing_folder
 from drc_desktop.ui.preview_dialog import PreviewDialog
-from drc_desktop.ui.thumbnails import ThumbnailGrid, clear_layout, pixmap
+from drc_desktop.ui.thumbnails import (
+    ThumbnailGroup,
+    ThumbnailGroups,
+    ThumbnailRow,
+    clear_layout,
+    pixmap,
+)
 
 THUMBNAIL = 96
 HISTORY_PICTURE = 64  # a rebuilt history picture in the list (the stickers' own size)
@@ -373,13 +380,21 @@ class ProfileTab(QWidget):
 
 
 class GalleryTab(QWidget):
+    """The profile's outputs grouped by set (one row per reference), each set with its own
+    export; "Generate again" for one selected output."""
+
     def __init__(self, model: GalleryModel, profiles) -> None:
         super().__init__()
         self.model = model
         self.profiles = profiles
-        self.grid = ThumbnailGrid(THUMBNAIL, GALLERY_COLUMNS)
+        self.grid = ThumbnailGroups(THUMBNAIL, GALLERY_COLUMNS)
         self.export = QPushButton(self.tr("Export selected…"))
+        self.again = QPushButton(self.tr("Generate again"))
+        self.again.setToolTip(
+            self.tr("Make the selected image again from what the vault keeps with it")
+        )
         self.delete = QPushButton(self.tr("Delete selected…"))
+        self.again_progress = ActivityBar(model.again_activity)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.preview: PreviewDialog | None = None
@@ -387,15 +402,22 @@ class GalleryTab(QWidget):
         layout.addWidget(self.grid, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export)
+        buttons.addWidget(self.again)
         buttons.addWidget(self.delete)
         layout.addLayout(buttons)
+        layout.addWidget(self.again_progress)
         layout.addWidget(self.notice)
         self.export.clicked.connect(self._export)
+        self.again.clicked.connect(self._generate_again)
         self.delete.clicked.connect(self._delete)
         self.grid.opened.connect(self._open_preview)
+        self.grid.action_clicked.connect(self._export_set)
         model.outputs_changed.connect(self.show_outputs)
         model.notice.connect(self.notice.setText)
+        model.history_changed.connect(self._history_changed)
+        model.again_activity.running_changed.connect(self._again_running)
         profiles.list.currentItemChanged.connect(self._profile_changed)
+        self._again_running(model.again_activity.running)
         self.show_outputs(model.outputs)
 
     @property
@@ -411,19 +433,50 @@ class GalleryTab(QWidget):
             self.model.load(profile.name)
 
     def show_outputs(self, outputs: list) -> None:
+        """``outputs``: (id, created at, request, png[, set id, set position]), oldest first;
+        shown as one group per set, one row per reference, in the order sets were made."""
         made_with = self.tr("seed {}, style {:g}, content {:g}, {}")
-        self.grid.show_items([
-            (output_id, png, made_with.format(request.seed, request.style_strength,
-                                              request.semantic_strength, created_at))
-            for output_id, created_at, request, png in outputs
-        ])  # fmt: skip
+        groups: dict[object, dict[int, list]] = {}
+        times: dict[object, str] = {}
+        for output_id, created_at, request, png, *place in outputs:
+            set_id, position = place if place else (None, None)
+            key = ("set", set_id) if set_id is not None else ("no set", None)
+            tip = made_with.format(request.seed, request.style_strength,
+                                   request.semantic_strength, local_time(created_at))  # fmt: skip
+            groups.setdefault(key, {}).setdefault(position or 0, []).append((output_id, png, tip))
+            times.setdefault(key, created_at)
+        shown = []
+        for key, rows in groups.items():
+            kind, number = key
+            when = local_time(times[key])
+            if kind != "set":
+                title = self.tr("Images made before sets of references")
+            elif len(rows) > 1:
+                title = self.tr("Set of {} references · {}").format(len(rows), when)
+            else:
+                title = self.tr("Made {}").format(when)
+            labelled = [
+                ThumbnailRow(self.tr("Reference {}").format(position + 1) if len(rows) > 1
+                             else "", items)
+                for position, items in sorted(rows.items())
+            ]  # fmt: skip
+            action = self.tr("Export set…") if kind == "set" else ""
+            shown.append(ThumbnailGroup(title, labelled, number if kind == "set" else None,
+                                        action))  # fmt: skip
+        self.grid.show_groups(shown)
 
     def selected(self) -> list[int]:
         return self.grid.selected()
 
+    def _shown_order(self) -> list[tuple[int, bytes, object]]:
+        """The outputs in the order the groups show them (id, png, request)."""
+        requests = {item[0]: (item[3], item[2]) for item in self.model.outputs}
+        return [(item_id, *requests[item_id]) for item_id, _ in self.grid.checks]
+
     def _open_preview(self, index: int) -> None:
-        images = [(output_id, png) for output_id, _, _, png in self.model.outputs]
-        pixel_art = self.model.outputs[index][2].model == BUILTIN_MODEL
+        shown = self._shown_order()
+        images = [(output_id, png) for output_id, png, _ in shown]
+        pixel_art = shown[index][2].model == BUILTIN_MODEL
         self.preview = PreviewDialog(self, images, index, pixel_art, self.model.export)
         self.preview.show()
 
@@ -433,6 +486,31 @@ class GalleryTab(QWidget):
         folder = existing_folder(self, self.tr("Export to"))
         if folder:
             self.model.export(self.selected(), Path(folder))
+
+    def _export_set(self, set_id: int) -> None:
+        folder = existing_folder(self, self.tr("Export the set to"))
+        if folder:
+            self.model.export_set(set_id, Path(folder))
+
+    def _generate_again(self) -> None:
+        profile, ids = self.profiles.selected(), self.selected()
+        if profile is None or len(ids) != 1:
+            self.notice.setText(self.tr("Select one image to generate again."))
+            return
+        self.notice.clear()
+        self.model.generate_again(profile.name, ids[0])
+
+    def _history_changed(self, output_id: int, question: str) -> None:
+        profile = self.profiles.selected()
+        if profile is None:
+            return
+        if confirm(self, self.tr("The history changed"), question):
+            self.model.generate_again(profile.name, output_id, current_history=True)
+        else:
+            self.notice.setText(self.tr("Nothing was generated."))
+
+    def _again_running(self, running: bool) -> None:
+        self.again.setEnabled(not running)
 
     def _delete(self) -> None:
         profile, ids = self.profiles.selected(), self.selected()

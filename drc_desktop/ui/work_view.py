@@ -41,8 +41,10 @@ class ViewModels:
     @classmethod
     def create(cls, session: SessionModel) -> ViewModels:
         undo = UndoModel(session)
-        return cls(ImportModel(session), ComposerModel(session), ProfileModel(session, undo),
-                   GalleryModel(session, undo), undo, Activity(session))  # fmt: skip
+        composer, gallery = ComposerModel(session), GalleryModel(session, undo)
+        composer.stored.connect(gallery.load)  # a new set shows beside the earlier ones
+        return cls(ImportModel(session), composer, ProfileModel(session, undo), gallery, undo,
+                   Activity(session))  # fmt: skip
 
     def clear(self) -> None:
         """Drop every image and result the models hold (auto-lock)."""

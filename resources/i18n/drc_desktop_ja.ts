@@ -11,97 +11,137 @@
 <context>
     <name>ComposeTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="84" />
-        <source>Choose reference image…</source>
-        <translation>参照画像を選ぶ…</translation>
-    </message>
-    <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="96" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="108" />
         <source>Optional (Stable Diffusion)</source>
         <translation>任意（Stable Diffusion）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="97" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="109" />
         <source>A text prompt, for Stable Diffusion profiles only</source>
         <translation>テキストのプロンプト（Stable Diffusion のプロファイルのみ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="210" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="260" />
         <source>No reference chosen (it is not stored).</source>
         <translation>参照画像が未選択です（参照画像は保存されません）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="93" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="100" />
         <source>New seed</source>
         <translation>新しいシード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="98" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="90" />
+        <source>Choose reference images…</source>
+        <translation>参照画像を選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="91" />
+        <source>Choose a folder…</source>
+        <translation>フォルダを選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="103" />
+        <source>model's default</source>
+        <translation>モデルの既定値</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="105" />
+        <source>not used by this model</source>
+        <translation>このモデルでは使いません</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="106" />
+        <source>How closely the image follows the prompt</source>
+        <translation>画像がプロンプトにどれだけ従うか</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="110" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="99" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="111" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="102" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="114" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="103" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="115" />
         <source>Add selected to history</source>
         <translation>選択した画像を履歴に追加</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="104" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="116" />
         <source>Delete selected</source>
         <translation>選択した画像を削除</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="118" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="133" />
         <source>Style strength</source>
         <translation>スタイルの強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="119" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="134" />
         <source>Content strength</source>
         <translation>内容の強さ</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="120" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="135" />
         <source>Images</source>
         <translation>枚数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="121" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="136" />
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="122" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="137" />
         <source>Steps</source>
         <translation>ステップ数</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="123" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="138" />
+        <source>Guidance</source>
+        <translation>ガイダンス</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="139" />
         <source>Prompt</source>
         <translation>プロンプト</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="219" />
-        <source>Reference image</source>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="266" />
+        <source>A set of {} references: {}{}</source>
+        <translation>{} 枚の参照画像のセット: {}{}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="274" />
+        <source>Reference images</source>
         <translation>参照画像</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="226" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="279" />
+        <source>A folder of reference images</source>
+        <translation>参照画像のフォルダ</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="286" />
         <source>Create or choose a profile first.</source>
         <translation>先にプロファイルを作成するか選択してください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="251" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="306" />
+        <source>(not used)</source>
+        <translation>（使われませんでした）</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="326" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
@@ -109,32 +149,47 @@
 <context>
     <name>ComposerModel</name>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="190" />
+        <location filename="../../drc_desktop/model/activities.py" line="302" />
         <source>Choose a reference image first.</source>
         <translation>先に参照画像を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="212" />
+        <location filename="../../drc_desktop/model/activities.py" line="343" />
         <source>step {} of {}</source>
         <translation>ステップ {} / {}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="143" />
+        <location filename="../../drc_desktop/model/activities.py" line="363" />
         <source>Cancelled: nothing was kept.</source>
         <translation>キャンセルしました。何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="141" />
+        <location filename="../../drc_desktop/model/activities.py" line="174" />
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="229" />
+        <location filename="../../drc_desktop/model/activities.py" line="241" />
+        <source>Skipped (not images): {}</source>
+        <translation>画像ではないため飛ばしました: {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="345" />
+        <source>reference {} of {} · {}</source>
+        <translation>参照画像 {} / {} · {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="360" />
+        <source>Cancelled: the images of {} of {} references were kept.</source>
+        <translation>キャンセルしました。{} / {} 枚の参照画像から生成した画像は保存されています。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/activities.py" line="379" />
         <source>Exported {} image(s) to {}</source>
         <translation>{} 枚の画像を {} に書き出しました</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="256" />
+        <location filename="../../drc_desktop/model/activities.py" line="408" />
         <source>Added {} image(s) to the profile's history</source>
         <translation>{} 枚の画像をプロファイルの履歴に追加しました</translation>
     </message>
@@ -155,50 +210,130 @@
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="189" />
+        <location filename="../../drc_desktop/model/library.py" line="177" />
+        <source>Loading the model…</source>
+        <translation>モデルを読み込み中…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="180" />
+        <source>Cancelled: nothing was kept.</source>
+        <translation>キャンセルしました。何も保存されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="210" />
         <source>Exported {} image(s) to {}</source>
         <translation>{} 枚の画像を {} に書き出しました</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="207" />
+        <location filename="../../drc_desktop/model/library.py" line="226" />
+        <source>Exported the set ({} image(s), one folder per reference) and its contact sheet {} to {}</source>
+        <translation>セット（{} 枚、参照画像ごとに 1 フォルダ）とコンタクトシート {} を {} に書き出しました</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="247" />
+        <source>Image {} cannot be made again: {}</source>
+        <translation>画像 {} はもう一度生成できません: {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="255" />
         <source>step {} of {}</source>
         <translation>ステップ {} / {}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="213" />
-        <source>Generated again as output {}</source>
-        <translation type="unfinished" />
+        <location filename="../../drc_desktop/model/library.py" line="260" />
+        <source>The profile's history changed since image {} was made (images were added or removed), so the same pixels cannot be made again. Generate it from the current history instead?</source>
+        <translation>画像 {} を生成した後にプロファイルの履歴が変わったため（画像が追加または削除されました）、同じピクセルはもう一度生成できません。代わりに現在の履歴から生成しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/model/library.py" line="272" />
+        <source>Generated again as image {}</source>
+        <translation>画像 {} としてもう一度生成しました</translation>
     </message>
 </context>
 <context>
     <name>GalleryTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="381" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="391" />
         <source>Export selected…</source>
         <translation>選択した画像を書き出す…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="382" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="392" />
+        <source>Generate again</source>
+        <translation>もう一度生成</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="394" />
+        <source>Make the selected image again from what the vault keeps with it</source>
+        <translation>保管庫に記録された内容から、選択した画像をもう一度生成します</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="396" />
         <source>Delete selected…</source>
         <translation>選択した画像を削除…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="414" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="438" />
         <source>seed {}, style {:g}, content {:g}, {}</source>
         <translation>シード {}、スタイル {:g}、内容 {:g}、{}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="433" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="453" />
+        <source>Images made before sets of references</source>
+        <translation>参照画像のセットより前に生成した画像</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="455" />
+        <source>Set of {} references · {}</source>
+        <translation>{} 枚の参照画像のセット · {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="457" />
+        <source>Made {}</source>
+        <translation>{} に生成</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="459" />
+        <source>Reference {}</source>
+        <translation>参照画像 {}</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="463" />
+        <source>Export set…</source>
+        <translation>セットを書き出す…</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="486" />
         <source>Export to</source>
         <translation>書き出し先</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="442" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="491" />
+        <source>Export the set to</source>
+        <translation>セットの書き出し先</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="498" />
+        <source>Select one image to generate again.</source>
+        <translation>もう一度生成する画像を 1 枚選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="507" />
+        <source>The history changed</source>
+        <translation>履歴が変わりました</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="510" />
+        <source>Nothing was generated.</source>
+        <translation>何も生成されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../drc_desktop/ui/library_views.py" line="520" />
         <source>Delete {} generated image(s) from the vault? (Undo can put them back for a short while.)</source>
         <translation>生成画像 {} 枚を保管庫から削除しますか？（しばらくの間は「元に戻す」で戻せます。）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="445" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="523" />
         <source>Delete images</source>
         <translation>画像を削除</translation>
     </message>
@@ -206,12 +341,12 @@
 <context>
     <name>ImportModel</name>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="32" />
+        <location filename="../../drc_desktop/model/activities.py" line="33" />
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/model/activities.py" line="72" />
+        <location filename="../../drc_desktop/model/activities.py" line="73" />
         <source>{} of {} files</source>
         <translation>{} / {} ファイル</translation>
     </message>
@@ -429,7 +564,7 @@
 <context>
     <name>ModelLabel</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="66" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="73" />
         <source>built-in sticker model</source>
         <translation>内蔵ステッカーモデル</translation>
     </message>
@@ -503,77 +638,77 @@
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="182" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="189" />
         <source>Rebuild the selected image from the vault</source>
         <translation>選択した画像を保管庫から再構成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="184" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="191" />
         <source>Makes a picture from the image's stored vectors: one generation.</source>
         <translation>保存された画像のベクトルから絵を作ります（生成 1 回分）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="187" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="194" />
         <source>Remove from history…</source>
         <translation>履歴から削除…</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="188" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="195" />
         <source>Show style preview</source>
         <translation>スタイルのプレビューを表示</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="201" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="208" />
         <source>Style and content of the history (2-D map)</source>
         <translation>履歴のスタイルと内容（2 次元マップ）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="240" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="247" />
         <source>{} — {}, {} history images</source>
         <translation>{} — {}、履歴 {} 枚</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="246" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="253" />
         <source>Imported with {} different image encoders.</source>
         <translation>{} 種類の画像エンコーダで取り込まれています。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="252" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="259" />
         <source> (from a generated image)</source>
         <translation>（生成画像から）</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="253" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="260" />
         <source>{} of {} — imported {}{}</source>
         <translation>{} / {} 枚目 — 取り込み日時 {}{}</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="274" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="281" />
         <source>Pictures rebuilt from the vault: the model makes each one from the image's stored vectors. The imported images themselves were never kept.</source>
         <translation>保管庫から再構成した絵: 保存された各画像のベクトルからモデルが作ります。取り込んだ画像そのものは保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="279" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="286" />
         <source>The imported images were never kept. Select one to rebuild its picture from the vault (it costs one generation).</source>
         <translation>取り込んだ画像は保存されていません。画像を選ぶと保管庫から絵を再構成できます（生成 1 回分の時間がかかります）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="328" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="335" />
         <source>rebuilt from the vault</source>
         <translation>保管庫から再構成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="330" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="337" />
         <source>Rebuilt from the vault: what the model makes of this image's stored vectors, held in memory until the vault locks (never saved).</source>
         <translation>保管庫から再構成: 保存されたこの画像のベクトルからモデルが作った絵です。保管庫をロックするまでメモリ内にだけ保持され、保存されません。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="363" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="370" />
         <source>Remove “{}” from the history of {}? Its vectors are deleted from the vault (Undo can put it back for a short while).</source>
         <translation>「{}」を {} の履歴から削除しますか？ベクトルは保管庫から削除されます（しばらくの間は「元に戻す」で戻せます）。</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="366" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="373" />
         <source>Remove from history</source>
         <translation>履歴から削除</translation>
     </message>
@@ -614,12 +749,12 @@
     <message>
         <location filename="../../drc_desktop/ui/profiles_panel.py" line="84" />
         <source>import its images again</source>
-        <translation type="unfinished" />
+        <translation>画像を取り込み直してください</translation>
     </message>
     <message>
         <location filename="../../drc_desktop/ui/profiles_panel.py" line="87" />
         <source>This profile was {}.</source>
-        <translation type="unfinished" />
+        <translation>このプロファイルは {} です。</translation>
     </message>
     <message>
         <location filename="../../drc_desktop/ui/profiles_panel.py" line="118" />
@@ -759,15 +894,15 @@
 <context>
     <name>StrengthSlider</name>
     <message>
-        <location filename="../../drc_desktop/ui/compose_tab.py" line="47" />
+        <location filename="../../drc_desktop/ui/compose_tab.py" line="53" />
         <source>Double-click to return to 1</source>
         <translation>ダブルクリックで 1 に戻ります</translation>
     </message>
 </context>
 <context>
-    <name>ThumbnailGrid</name>
+    <name>ThumbnailGroups</name>
     <message>
-        <location filename="../../drc_desktop/ui/thumbnails.py" line="74" />
+        <location filename="../../drc_desktop/ui/thumbnails.py" line="144" />
         <source>Select</source>
         <translation>選択</translation>
     </message>
@@ -775,7 +910,7 @@
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../drc_desktop/model/library.py" line="234" />
+        <location filename="../../drc_desktop/model/library.py" line="306" />
         <source>Deleted {} image(s).</source>
         <translation>{} 枚の画像を削除しました。</translation>
     </message>
@@ -783,7 +918,7 @@
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="60" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="62" />
         <source>Undo</source>
         <translation>元に戻す</translation>
     </message>
@@ -840,17 +975,17 @@
 <context>
     <name>VectorMap</name>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="144" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="151" />
         <source>No history yet</source>
         <translation>履歴はまだありません</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="159" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="166" />
         <source>● style</source>
         <translation>● スタイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/library_views.py" line="161" />
+        <location filename="../../drc_desktop/ui/library_views.py" line="168" />
         <source>● content</source>
         <translation>● 内容</translation>
     </message>
@@ -858,22 +993,22 @@
 <context>
     <name>WorkView</name>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="85" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="87" />
         <source>Profile</source>
         <translation>プロファイル</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="86" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="88" />
         <source>Import</source>
         <translation>取り込み</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="87" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="89" />
         <source>Compose</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../drc_desktop/ui/work_view.py" line="88" />
+        <location filename="../../drc_desktop/ui/work_view.py" line="90" />
         <source>Gallery</source>
         <translation>ギャラリー</translation>
     </message>

@@ -26,7 +26,8 @@ ROWS_OF_VERSION = {
         " VALUES ('2026-01-01T00:00:00Z', 'imported', 1, 1)",
     ],
     2: [
-        "INSERT INTO outputs VALUES (1, 1, '2026-01-02T00:00:00Z', x'89504e47', 64, 64,"
+        "INSERT INTO outputs (id, profile_id, created_at, png, width, height, request)"
+        " VALUES (1, 1, '2026-01-02T00:00:00Z', x'89504e47', 64, 64,"
         ' \'{"profile_id": 1, "seed": 5}\')',
     ],
     3: [
@@ -40,6 +41,11 @@ ROWS_OF_VERSION = {
     5: [
         "INSERT INTO outputs VALUES (2, 1, '2026-01-05T00:00:00Z', x'89504e47', 64, 64,"
         " '{\"profile_id\": 1, \"seed\": 6, \"steps\": 20}', x'0102', 'abc')",
+    ],
+    6: [
+        "INSERT INTO output_sets VALUES (1, 1, '2026-01-06T00:00:00Z', 2)",
+        "INSERT INTO outputs VALUES (3, 1, '2026-01-06T00:00:00Z', x'89504e47', 64, 64,"
+        ' \'{"profile_id": 1, "seed": 7}\', NULL, NULL, 1, 1)',
     ],
 }
 
@@ -84,6 +90,8 @@ def test_vault_of_every_earlier_version_migrates_without_losing_rows(tmp_path, s
             assert vault.models.get("sd").architecture == "sd15"
         if start >= 4:
             assert vault.profile_adapters.get(1).encoder == "enc@1"
+        if start >= 2:  # outputs made before sets of assets belong to none
+            assert (vault.outputs.get(1).set_id, vault.outputs.get(1).set_position) == (None, None)
         # the migrated vault works like a new one
         profile = vault.profiles.create("New", "drc-mini")
         vault.history.add(profile.id, vectors, vault.fingerprint(b"n"))

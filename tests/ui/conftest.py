@@ -40,3 +40,21 @@ def window(qtbot, tmp_path):
     main.show()
     yield main
     session.shutdown()
+
+
+@pytest.fixture
+def tiny_builtin(monkeypatch, trained_model_dir, tmp_path):
+    """The app's built-in model is a copy of the tiny trained one (seconds per generation;
+    the copy may be changed by the test); returns the copy's folder."""
+    import shutil
+
+    from drc_desktop.ml.builtin.mini_backend import MiniBackend
+
+    folder = shutil.copytree(trained_model_dir, tmp_path / "tiny-drc-mini")
+    load = MiniBackend.load.__func__
+
+    def load_the_copy(cls, _folder=None, device="cpu"):
+        return load(cls, folder, device)
+
+    monkeypatch.setattr(MiniBackend, "load", classmethod(load_the_copy))
+    return folder

@@ -241,7 +241,8 @@ def test_registered_model_backs_a_new_profile_with_a_prompt(window, qtbot, tiny_
     panel.create.click()
     qtbot.waitUntil(lambda: panel.selected() is not None, timeout=TIMEOUT)
     assert panel.selected().model == "sd15"
-    assert window.work_view.composer.prompt.isEnabled()
+    composer = window.work_view.composer  # the prompt is for a backend that reads text
+    qtbot.waitUntil(composer.prompt.isEnabled, timeout=TIMEOUT)
     panel.name.setText("Robert")
     panel.rename.click()
     qtbot.waitUntil(lambda: panel.selected() and panel.selected().name == "Robert",
