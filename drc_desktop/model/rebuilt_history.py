@@ -47,6 +47,8 @@ class RebuiltHistoryModel(QObject):
         """The items now on screen: rebuild those without a picture (on sight, thumbnails)."""
         missing = [i for i in item_ids if i not in self.images and i not in self.failed]
         self._wanted = (profile_name, missing) if missing else None
+        if self.activity.running and profile_name != self._asked[0]:
+            self.activity.cancel()  # another profile is shown now: its pictures come first
         self._next()
 
     def rebuild_now(self, profile_name: str, item_id: int) -> None:
@@ -69,9 +71,14 @@ class RebuiltHistoryModel(QObject):
         self._wanted = None
         missing = [i for i in item_ids if i not in self.images and i not in self.failed]
         if missing:
-            self._start(profile_name, missing, steps=THUMBNAIL_STEPS)
+            self._start(profile_name, missing, steps=THUMBNAIL_STEPS, give_way=True)
 
-    def _start(self, profile_name: str, item_ids: list[int], steps: int | None) -> None:
+    def _start(
+        self, profile_name: str, item_ids: list[int], steps: int | None, give_way: bool = False
+    ) -> None:
+        """One job for ``item_ids``; with ``give_way`` it ends at the next denoising step when
+        another job waits (thumbnails made on sight never hold up what the designer asked
+        for: the items left are asked for again after it)."""
         session, generation = self.session, self._cache_generation
 
         def work(should_stop):
@@ -83,12 +90,11 @@ class RebuiltHistoryModel(QObject):
             done: list[int] = []
 
             def stop() -> bool:
-                # between items, thumbnails give way to any job the designer started
-                return should_stop() or (bool(done) and session.engine.waiting > 0)
+                return should_stop() or (give_way and session.engine.waiting > 0)
 
             text = self.tr("rebuilding image {} of {} · step {} of {}")
             for step in rebuild_items(session.vault, model, profile.id, item_ids, steps=steps,
-                                      should_stop=should_stop):  # fmt: skip
+                                      should_stop=stop):  # fmt: skip
                 done_steps = (step.position - 1) * step.total + step.step
                 yield Progress(
                     done_steps,
@@ -98,8 +104,6 @@ class RebuiltHistoryModel(QObject):
                 if step.image is not None:
                     self._made.emit(generation, step.item_id, encode_png(step.image))
                     done.append(step.item_id)
-                    if stop():
-                        break
             return done
 
         if not self.activity.running:
