@@ -19,8 +19,8 @@ from drc_desktop.model.session import SessionModel
 
 THUMBNAIL_STEPS = 10
 """Denoising steps of a picture rebuilt on sight: a 64 px thumbnail made for every item shown,
-so half drc-mini's default of 20 (about 3 s an item with the shipped v1 model on one busy CPU
-thread, measured); how far it is from the 20-step picture is not measured. A rebuild on
+so half drc-mini's default of 20 (20 steps took 5.9 s for one item with the shipped v1 model on
+one busy CPU thread); how far it is from the 20-step picture is not measured. A rebuild on
 request uses the model's own default."""
 
 
