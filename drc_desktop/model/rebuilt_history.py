@@ -130,4 +130,4 @@ class RebuiltHistoryModel(QObject):
     def _running_changed(self, running: bool) -> None:
         if not running:
             # after the activity's ``failed``, which follows this signal
-            QTimer.singleShot(0, self._next)
+            QTimer.singleShot(0, self, self._next)
