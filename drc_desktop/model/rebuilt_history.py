@@ -18,9 +18,10 @@ from drc_desktop.model.activity import Activity
 from drc_desktop.model.session import SessionModel
 
 THUMBNAIL_STEPS = 10
-"""Denoising steps of a picture rebuilt on sight: a thumbnail for the history list, made for
-every item shown (DPM-Solver++ is close to converged there; a rebuild on request uses the
-model's own default)."""
+"""Denoising steps of a picture rebuilt on sight: a 64 px thumbnail made for every item shown,
+so half drc-mini's default of 20 (20 steps took 5.9 s for one item with the shipped v1 model on
+one busy CPU thread); how far it is from the 20-step picture is not measured. A rebuild on
+request uses the model's own default."""
 
 
 class RebuiltHistoryModel(QObject):
@@ -47,6 +48,8 @@ class RebuiltHistoryModel(QObject):
         """The items now on screen: rebuild those without a picture (on sight, thumbnails)."""
         missing = [i for i in item_ids if i not in self.images and i not in self.failed]
         self._wanted = (profile_name, missing) if missing else None
+        if self.activity.running and profile_name != self._asked[0]:
+            self.activity.cancel()  # another profile is shown now: its pictures come first
         self._next()
 
     def rebuild_now(self, profile_name: str, item_id: int) -> None:
@@ -69,9 +72,14 @@ class RebuiltHistoryModel(QObject):
         self._wanted = None
         missing = [i for i in item_ids if i not in self.images and i not in self.failed]
         if missing:
-            self._start(profile_name, missing, steps=THUMBNAIL_STEPS)
+            self._start(profile_name, missing, steps=THUMBNAIL_STEPS, give_way=True)
 
-    def _start(self, profile_name: str, item_ids: list[int], steps: int | None) -> None:
+    def _start(
+        self, profile_name: str, item_ids: list[int], steps: int | None, give_way: bool = False
+    ) -> None:
+        """One job for ``item_ids``; with ``give_way`` it ends at the next denoising step when
+        another job waits (thumbnails made on sight never hold up what the designer asked
+        for: the items left are asked for again after it)."""
         session, generation = self.session, self._cache_generation
 
         def work(should_stop):
@@ -83,12 +91,11 @@ class RebuiltHistoryModel(QObject):
             done: list[int] = []
 
             def stop() -> bool:
-                # between items, thumbnails give way to any job the designer started
-                return should_stop() or (bool(done) and session.engine.waiting > 0)
+                return should_stop() or (give_way and session.engine.waiting > 0)
 
             text = self.tr("rebuilding image {} of {} · step {} of {}")
             for step in rebuild_items(session.vault, model, profile.id, item_ids, steps=steps,
-                                      should_stop=should_stop):  # fmt: skip
+                                      should_stop=stop):  # fmt: skip
                 done_steps = (step.position - 1) * step.total + step.step
                 yield Progress(
                     done_steps,
@@ -98,8 +105,6 @@ class RebuiltHistoryModel(QObject):
                 if step.image is not None:
                     self._made.emit(generation, step.item_id, encode_png(step.image))
                     done.append(step.item_id)
-                    if stop():
-                        break
             return done
 
         if not self.activity.running:
@@ -125,4 +130,4 @@ class RebuiltHistoryModel(QObject):
     def _running_changed(self, running: bool) -> None:
         if not running:
             # after the activity's ``failed``, which follows this signal
-            QTimer.singleShot(0, self._next)
+            QTimer.singleShot(0, self, self._next)

@@ -270,7 +270,7 @@ class ProfileTab(QWidget):
                 self._set_picture(entry, self.model.rebuilt.images[item_id])
         self.map.show_points(details.style_points, details.semantic_points, labels)
         self._show_rebuild_mode(details)
-        QTimer.singleShot(0, self.request_shown_pictures)  # once the list is laid out
+        QTimer.singleShot(0, self, self.request_shown_pictures)  # once the list is laid out
 
     def _show_rebuild_mode(self, details: ProfileDetails | None) -> None:
         on_sight = details is not None and details.rebuild_on_sight
@@ -316,7 +316,7 @@ class ProfileTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self.request_shown_pictures)
+        QTimer.singleShot(0, self, self.request_shown_pictures)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

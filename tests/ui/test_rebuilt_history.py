@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 
 import pytest
 from PySide6.QtCore import QSize
@@ -133,6 +134,34 @@ def test_the_engine_is_idle_after_a_failing_rebuild(window, qtbot, tmp_path, mon
     tab.items.verticalScrollBar().valueChanged.emit(0)  # shown again: still not retried
     settle(window, qtbot)
     assert len(calls) == 1
+
+
+@pytest.mark.usefixtures("tiny_builtin_model")
+def test_work_the_designer_starts_does_not_wait_for_the_pictures(
+    window, qtbot, tmp_path, monkeypatch
+):
+    rebuild = MiniBackend.rebuild
+
+    def slow_rebuild(self, item, **options):  # each picture takes seconds
+        for step in rebuild(self, item, **{**options, "steps": 40}):
+            time.sleep(0.1)
+            yield step
+
+    monkeypatch.setattr(MiniBackend, "rebuild", slow_rebuild)
+    with_history(window, qtbot, tmp_path)
+    rebuilt = window.models.profile.rebuilt
+    qtbot.waitUntil(lambda: rebuilt.activity.progress.done >= 1, timeout=TIMEOUT)
+    pictures_when_done: list[int] = []
+
+    def quick_job(should_stop):
+        return None
+        yield
+
+    window.session.run("quick", quick_job, lambda _: pictures_when_done.append(len(rebuilt.images)))
+    qtbot.waitUntil(lambda: bool(pictures_when_done), timeout=TIMEOUT)
+    assert pictures_when_done == [0]  # it ran before the first picture was finished
+    qtbot.waitUntil(lambda: len(rebuilt.images) == 3, timeout=TIMEOUT)  # then they all came
+    settle(window, qtbot)
 
 
 @pytest.fixture
