@@ -4,6 +4,7 @@ model; paths with spaces, ``#`` and non-ASCII letters throughout."""
 from __future__ import annotations
 
 import json
+import os
 import random
 
 import pytest
@@ -189,3 +190,16 @@ def test_a_failure_while_storing_a_reference_stores_none_of_its_images(
     with Vault.unlock(tmp_path / "home", PASSPHRASE) as vault:
         kept = vault.outputs.list()
         assert [o.set_position for o in kept] == [0, 0]  # no half of the second reference
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_a_fifo_among_the_references_is_refused_before_anything_is_made(
+    drc, ready, references, tmp_path
+):
+    single, _ = references
+    fifo = tmp_path / "pipe #ü.png"
+    os.mkfifo(fifo)
+    status, out, err = drc("generate", "--profile", "Alice", "--reference", single, fifo, *FAST)
+    assert status == cli.EXIT_ERROR and out == ""
+    assert f"{fifo}: not a regular file" in err and "Traceback" not in err
+    assert listed(drc) == []

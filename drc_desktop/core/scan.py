@@ -17,6 +17,7 @@ from pathlib import Path
 
 from drc_desktop.core.errors import InputError
 from drc_desktop.core.images import IMAGE_SUFFIXES
+from drc_desktop.core.user_files import open_user_file
 
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "icon\r"})
 SYSTEM_FOLDERS = frozenset({"$recycle.bin", "system volume information", "__macosx"})
@@ -101,8 +102,8 @@ def reference_paths(
     skipped, with why (not an image by name, hidden...), for the caller to report.
 
     Raises:
-        InputError: a path does not exist, a folder holds no image file, or there is no
-            reference at all.
+        InputError: a path does not exist or is not a regular file or folder (a FIFO, a
+            device), a folder holds no image file, or there is no reference at all.
     """
     references: list[Path] = []
     skipped: list[ScannedFile] = []
@@ -111,6 +112,8 @@ def reference_paths(
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if not path.is_dir():
+            with open_user_file(path):  # a FIFO or a device is refused now, not at its turn
+                pass
             if path not in references:
                 references.append(path)
             continue

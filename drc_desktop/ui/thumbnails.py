@@ -40,6 +40,7 @@ def clear_layout(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
+            item.widget().hide()  # not drawn over the new rows until it is deleted
             item.widget().deleteLater()
 
 

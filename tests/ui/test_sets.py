@@ -179,3 +179,31 @@ def test_a_cancelled_set_keeps_the_references_that_finished(
     assert len(composer.checks) == 1
     qtbot.waitUntil(lambda: len(gallery.checks) == 1, timeout=TIMEOUT)
     assert window.work_view.profiles.selected().output_count == 1
+
+
+def test_the_reference_buttons_open_a_dialog_for_several_files_and_one_for_a_folder(
+    window, qtbot, tiny_builtin
+):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from tests.ui.flows import unlocked, with_profile
+
+    with_profile(unlocked(window, qtbot), qtbot)
+    composer = window.work_view.composer
+    modes = []
+
+    def close_dialog(attempts: int = 200) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            modes.append(dialog.fileMode())
+            dialog.reject()
+        elif attempts:
+            QTimer.singleShot(20, lambda: close_dialog(attempts - 1))
+
+    for button in (composer.reference, composer.reference_folder):
+        QTimer.singleShot(0, close_dialog)
+        button.click()
+    assert modes == [QFileDialog.FileMode.ExistingFiles, QFileDialog.FileMode.Directory]
+    assert composer.model.settings.references == ()  # nothing chosen, nothing changed
+    settle(window, qtbot)
