@@ -102,7 +102,7 @@ def test_listings_have_json(drc, ready):
     (profile,) = json.loads(out)
     assert (profile["name"], profile["model"], profile["history_items"]) == ("Alice", "drc-mini", 4)
     items = json.loads(drc("history", "list", "Alice", "--json")[1])
-    assert len(items) == 4 and items[0]["encoder"].startswith("drc-mini-encoder@")
+    assert len(items) == 4 and items[0]["encoder"].startswith("drc-mini-v2-encoder@")
     assert json.loads(drc("outputs", "list", "--json")[1]) == []
     info = json.loads(drc("vault", "info", "--json")[1])
     assert info["history_items"] == 4 and info["schema_version"] >= 1

@@ -62,8 +62,8 @@ class MiniConfig:
     unet_channels: tuple[int, ...] = (64, 128, 128)
     attention_levels: int = 2
     # Guidance weight at strength 1 for each part (chosen on the validation split, docs/method.md).
-    style_guidance: float = 2.0
-    semantic_guidance: float = 2.0
+    style_guidance: float = 3.0
+    semantic_guidance: float = 4.0
     default_steps: int = 20
     encoder_identity: str = "drc-mini-v2-encoder"
     extra: dict[str, object] = field(default_factory=dict)
