@@ -74,9 +74,10 @@ def demo_files(root: Path) -> tuple[Path, Path]:
     style = stickers.sample_style(rng)
     for index, semantics in enumerate(rng.sample(stickers.ALL_SEMANTICS, 8)):
         stickers.render(style, semantics, seed=index).save(images / f"{index}.png")
-    reference = root / "reference.png"
-    stickers.render(stickers.sample_style(rng), stickers.ALL_SEMANTICS[4]).save(reference)
-    return images, reference
+    references = [root / "reference-1.png", root / "reference-2.png"]
+    stickers.render(stickers.sample_style(rng), stickers.ALL_SEMANTICS[4]).save(references[0])
+    stickers.render(stickers.sample_style(rng), stickers.ALL_SEMANTICS[13]).save(references[1])
+    return images, references
 
 
 def walk_through(app, root: Path, language: str) -> None:
@@ -86,7 +87,7 @@ def walk_through(app, root: Path, language: str) -> None:
     from drc_desktop.ui.main_window import MainWindow
 
     folder = OUT if language == "en" else OUT / language
-    images, reference = demo_files(root)
+    images, references = demo_files(root)
     home = root / "home"
     home.mkdir()
     settings = SettingsModel(home)
@@ -97,12 +98,12 @@ def walk_through(app, root: Path, language: str) -> None:
     window.resize(*SCREEN)
     window.show()
     try:
-        shoot_screens(app, window, folder, images, reference, language)
+        shoot_screens(app, window, folder, images, references, language)
     finally:
         window.close()  # shuts the engine down
 
 
-def shoot_screens(app, window, folder: Path, images: Path, reference: Path, language: str):
+def shoot_screens(app, window, folder: Path, images: Path, references: list, language: str):
     session = window.session
     engine = session.engine
     idle = lambda: not engine.busy  # noqa: E731
@@ -122,11 +123,11 @@ def shoot_screens(app, window, folder: Path, images: Path, reference: Path, lang
     wait(app, lambda: work.importer.model.counts is not None and idle())
     shoot(app, folder / "2-import.png")
     work.tabs.setCurrentWidget(work.composer)
-    work.composer.set_reference(reference)
+    work.composer.set_references(references)  # a set: one row per reference
     work.composer.count.setValue(4)
     work.composer.steps.setValue(8)
     work.composer.generate.click()
-    wait(app, lambda: len(work.composer.checks) == 4 and idle())
+    wait(app, lambda: len(work.composer.checks) == 8 and idle())
     work.composer.checks[1][1].setChecked(True)
     shoot(app, folder / "3-compose.png")
     if language == "ja":
@@ -142,7 +143,7 @@ def shoot_screens(app, window, folder: Path, images: Path, reference: Path, lang
     shoot(app, folder / "4-profile.png")
     work.tabs.setCurrentWidget(work.gallery)
     work.gallery.refresh()
-    wait(app, lambda: len(work.gallery.checks) == 4 and idle())
+    wait(app, lambda: len(work.gallery.checks) == 8 and idle())
     shoot(app, folder / "5-gallery.png")
     work.tabs.setCurrentWidget(window.settings_view)
     wait(app, idle)
