@@ -16,9 +16,7 @@ from drc_desktop.core import stickers
 from drc_desktop.core.errors import ModelError
 from drc_desktop.ml.builtin.mini_backend import MiniBackend
 from drc_desktop.ml.sd import pipeline
-from drc_desktop.model.session import SessionModel
 from drc_desktop.ui.library_views import PICTURE_ROLE
-from drc_desktop.ui.main_window import MainWindow
 from tests.tiny_models import tiny_builtin_model, untrained_model_dir  # noqa: F401 (fixtures)
 from tests.ui.flows import (
     TIMEOUT,
@@ -164,21 +162,9 @@ def test_work_the_designer_starts_does_not_wait_for_the_pictures(
     settle(window, qtbot)
 
 
-@pytest.fixture
-def sd_window(qtbot, tmp_path):
-    """A window without the tiny built-in model swapped in (the profile is Stable Diffusion)."""
-    session = SessionModel(home=tmp_path / "home")
-    main = MainWindow(session)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    session.shutdown()
-
-
 def test_a_stable_diffusion_profile_rebuilds_one_item_on_request(
-    sd_window, qtbot, tiny_sd_models, tmp_path, monkeypatch
+    window, qtbot, tiny_sd_models, tmp_path, monkeypatch
 ):
-    window = sd_window
     monkeypatch.setitem(pipeline.DEFAULT_SIZE, "sd15", 64)  # the tiny model at 512 px is slow
     unlocked(window, qtbot)
     for name in ("encoder", "ip-sd15", "sd15"):

@@ -3,22 +3,8 @@ nothing (issue 11 §2: the pipeline's steps reach the view-models like drc-mini'
 
 from __future__ import annotations
 
-import pytest
-
 from drc_desktop.ml.sd import pipeline
-from drc_desktop.model.session import SessionModel
-from drc_desktop.ui.main_window import MainWindow
 from tests.ui.test_app import TIMEOUT, settle, sticker_folder, unlocked
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    session = SessionModel(home=tmp_path / "home")
-    main = MainWindow(session)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    session.shutdown()
 
 
 def test_sd_profile_shows_each_step_and_cancel_keeps_nothing(
