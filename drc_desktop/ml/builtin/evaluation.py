@@ -368,7 +368,6 @@ def autoencoder_fidelity(
             for chunk in targets.split(120)
         ]
     )
-    no_similarity = (torch.zeros(len(cases)), torch.zeros(len(cases)))
     verdicts = {
         "style_accuracy": "style_correct",
         "shape_accuracy": "shape_correct",
@@ -378,14 +377,14 @@ def autoencoder_fidelity(
     }
     result = {}
     for k, judges in enumerate(judge_sets):
-        clean = score_outputs(judges, cases, targets, no_similarity)
-        rebuilt = score_outputs(judges, cases, reconstructions, no_similarity)
+        clean = judge_scores(judges, cases, targets)
+        rebuilt = judge_scores(judges, cases, reconstructions)
         agreement = {
             rate: round(float((getattr(clean, f) == getattr(rebuilt, f)).float().mean()), 4)
             for rate, f in verdicts.items()
         }
         result[JUDGE_FILES[k]] = {
-            "reconstructions": judge_accuracy(judges, cases, reconstructions),
+            "reconstructions": accuracy_summary(rebuilt, cases),
             "agreement": agreement,
         }
     return result
@@ -394,8 +393,18 @@ def autoencoder_fidelity(
 @torch.no_grad()
 def judge_accuracy(judges: Judges, cases: list[EvalCase], targets: torch.Tensor) -> dict:
     """One judge on clean renders of the targets (its ceiling), overall and per cell."""
+    return accuracy_summary(judge_scores(judges, cases, targets), cases)
+
+
+def judge_scores(judges: Judges, cases: list[EvalCase], images: torch.Tensor) -> CaseScores:
+    """The judge's verdicts on images that are no method's output (no similarities)."""
     no_similarity = (torch.zeros(len(cases)), torch.zeros(len(cases)))
-    summary = summarize_by_cell(score_outputs(judges, cases, targets, no_similarity), cases)
+    return score_outputs(judges, cases, images, no_similarity)
+
+
+def accuracy_summary(scores: CaseScores, cases: list[EvalCase]) -> dict:
+    """The accuracy rates of ``scores``, overall, per cell and per contrast group."""
+    summary = summarize_by_cell(scores, cases)
     keep = ("cases", *RATES[:5])
 
     def trim(values: dict) -> dict:
