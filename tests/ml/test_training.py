@@ -4,7 +4,9 @@ training steps that actually learn."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
+import math
 import random
 import shutil
 
@@ -277,3 +279,45 @@ def test_resuming_with_other_settings_is_refused(trained_model_dir, tiny_config,
     other_seed = dataclasses.replace(TrainConfig.tiny(), seed=5)
     with pytest.raises(InputError, match="other training settings"):
         train_builtin(folder, other_seed, tiny_config)
+
+
+# ----------------------------------------------------------------------- learning rate
+
+
+def _single_cycle_rate(step: int, lr: float, steps: int) -> float:
+    """v2's first schedule, written out: 200 warm-up steps, cosine to a tenth over ``steps``."""
+    warmup = min(1.0, (step + 1) / 200)
+    return lr * warmup * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
+
+
+def test_the_first_cycle_is_the_schedule_the_first_3000_steps_were_trained_with():
+    recipe = TrainConfig()
+    assert recipe.stage2_restarts == (3000,) and recipe.stage2_steps > 3000
+    for step in (0, 1, 199, 200, 1500, 2999):
+        assert stage2.stage2_learning_rate(step, recipe) == pytest.approx(
+            _single_cycle_rate(step, recipe.stage2_lr, 3000), rel=1e-12
+        )
+    without = dataclasses.replace(recipe, stage2_steps=3000, stage2_restarts=())
+    assert stage2.stage2_learning_rate(2999, without) == stage2.stage2_learning_rate(2999, recipe)
+
+
+def test_a_restart_warms_up_to_a_lower_peak_and_decays_to_a_tenth_of_it():
+    recipe = TrainConfig(stage2_steps=5000, stage2_restarts=(3000,), stage2_restart_scale=0.5)
+    rates = [stage2.stage2_learning_rate(step, recipe) for step in range(5000)]
+    peak = recipe.stage2_lr * 0.5
+    assert rates[3000] == pytest.approx(peak / 200 * (0.1 + 0.9), rel=1e-9)
+    assert rates[3000] < rates[2999] / 5  # the rate dropped to the new warm-up's start
+    assert max(rates[3000:]) == pytest.approx(peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(
+        math.pi * 199 / 2000))), rel=1e-9)  # fmt: skip
+    assert rates[4999] == pytest.approx(peak * 0.1, rel=1e-3)
+    assert all(b <= a for a, b in itertools.pairwise(rates[3200:]))
+
+
+def test_restarts_outside_the_run_and_repeats_are_ignored():
+    plain = TrainConfig(stage2_steps=1000, stage2_restarts=())
+    odd = dataclasses.replace(plain, stage2_restarts=(0, 1000, 4000, -5))
+    twice = TrainConfig(stage2_steps=1000, stage2_restarts=(400, 400))
+    once = dataclasses.replace(twice, stage2_restarts=(400,))
+    for step in (0, 399, 400, 999):
+        assert stage2.stage2_learning_rate(step, odd) == stage2.stage2_learning_rate(step, plain)
+        assert stage2.stage2_learning_rate(step, twice) == stage2.stage2_learning_rate(step, once)

@@ -32,7 +32,13 @@ class TrainConfig:
     # Weight of the parts' attribute probes in stage 1 (style part -> style attributes,
     # semantic part -> emotion and action; docs/method.md, "Stage 1 probes").
     stage1_probe_weight: float = 0.1
-    stage2_steps: int = 3000
+    stage2_steps: int = 5000
+    # Steps at which the stage-2 learning rate starts a new cosine cycle (warm restarts, SGDR:
+    # Loshchilov & Hutter 2017), each peak ``stage2_restart_scale`` times the one before. v2's
+    # first 3,000 steps were one cycle, and validation semantics were still rising when the
+    # rate reached its floor (docs/method.md, "The v2 runs").
+    stage2_restarts: tuple[int, ...] = (3000,)
+    stage2_restart_scale: float = 0.5
     stage2_batch: int = 32
     stage2_lr: float = 8e-4
     # 0: plain v-prediction MSE. min-SNR-5 was measured to leave the low-noise steps untrained
@@ -60,6 +66,7 @@ class TrainConfig:
             stage1_steps=3,
             stage1_batch=8,
             stage2_steps=4,
+            stage2_restarts=(2,),
             stage2_batch=4,
             checkpoint_every=2,
             snapshot_every=2,

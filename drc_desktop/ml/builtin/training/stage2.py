@@ -3,6 +3,7 @@ dropout, resumable from its checkpoints with identical weights."""
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import math
@@ -145,6 +146,21 @@ def stage2_step_loss(
     return (min_snr_weights(scheduler, timesteps, train.min_snr_gamma) * per_sample).mean()
 
 
+def stage2_learning_rate(step: int, train: TrainConfig) -> float:
+    """The learning rate of stage-2 step ``step`` (0-based): cosine cycles from ``stage2_lr``
+    to a tenth of each cycle's peak, a new cycle at every step of ``stage2_restarts``, each
+    peak ``stage2_restart_scale`` times the last; 200 warm-up steps at the start of each
+    cycle. Without restarts it is v2's first schedule (one cycle over ``stage2_steps``)."""
+    bounds = [0, *sorted(r for r in set(train.stage2_restarts) if 0 < r < train.stage2_steps)]
+    bounds.append(max(train.stage2_steps, bounds[-1] + 1))
+    cycle = min(bisect.bisect_right(bounds, step), len(bounds) - 1) - 1
+    start, end = bounds[cycle], bounds[cycle + 1]
+    local = step - start
+    peak = train.stage2_lr * train.stage2_restart_scale**cycle
+    warmup = min(1.0, (local + 1) / 200)
+    return peak * warmup * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * local / (end - start))))
+
+
 def _save_optimizer(path: Path, optimizer: torch.optim.Optimizer, step: int) -> None:
     tensors = {}
     for index, state in optimizer.state_dict()["state"].items():
@@ -205,14 +221,6 @@ def train_stage2(
     generator = torch.Generator()
     rng = random.Random()
 
-    def learning_rate(step: int) -> float:
-        warmup = min(1.0, (step + 1) / 200)
-        return (
-            train.stage2_lr
-            * warmup
-            * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / max(train.stage2_steps, 1))))
-        )
-
     bundle.train()
     running, logged = 0.0, 0
     bar = tqdm(
@@ -227,7 +235,7 @@ def train_stage2(
             generator.manual_seed(stage_seed(train.seed, method, step))
             rng.seed(stage_seed(train.seed, method, step))
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step)
+            group["lr"] = stage2_learning_rate(step, train)
         data = stage2_batch(encoder, space, pool, tokens, train.stage2_batch, generator, rng)
         loss = stage2_step_loss(bundle, data, train, generator, scheduler)
         optimizer.zero_grad(set_to_none=True)
