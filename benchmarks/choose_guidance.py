@@ -47,6 +47,9 @@ def main() -> int:
         metavar="STYLE,SEMANTIC",
         help="the guidance pairs to try (default: the grid above)",
     )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="denoising steps (default: the model's)"
+    )
     args = parser.parse_args()
     torch.set_flush_denormal(True)
     results = []
@@ -55,7 +58,9 @@ def main() -> int:
         shutil.copytree(args.model, trial, ignore=shutil.ignore_patterns("checkpoints"))
         for style, semantic in (map(float, pair.split(",")) for pair in args.pairs):
             with_guidance(trial, style, semantic)
-            settings = EvalSettings(per_cell=args.per_cell, methods=("drc",), split="validation")
+            settings = EvalSettings(
+                per_cell=args.per_cell, methods=("drc",), split="validation", steps=args.steps
+            )
             scores = evaluate(trial, settings)["methods"]["drc"]["all"]
             score = scores["style_accuracy"] + scores["semantic_accuracy"] - scores["collapse_rate"]
             results.append(
@@ -75,6 +80,7 @@ def main() -> int:
             {
                 "split": "validation",
                 "per_cell": args.per_cell,
+                "steps": args.steps,
                 "results": results,
                 "best": best,
                 "written": args.write,

@@ -32,9 +32,23 @@ def main() -> int:
     parser.add_argument("--snapshots", type=Path, required=True, help="checkpoints/curve folder")
     parser.add_argument("--per-cell", type=int, default=5, help="validation cases per cell")
     parser.add_argument("--steps", type=int, default=None, help="denoising steps")
+    parser.add_argument(
+        "--from-step",
+        type=int,
+        default=0,
+        help="only the snapshots of this step and later (to extend a curve)",
+    )
     args = parser.parse_args()
     torch.set_flush_denormal(True)
-    snapshots = sorted(args.snapshots.glob("drc-*.safetensors"))
+    snapshots = [
+        path
+        for path in sorted(args.snapshots.glob("drc-*.safetensors"))
+        if int(path.stem.split("-")[1]) >= args.from_step
+    ]
+    if not snapshots:
+        parser.error(
+            f"{args.snapshots}: no drc-STEP.safetensors snapshots from step {args.from_step}"
+        )
     points = []
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / "model"
