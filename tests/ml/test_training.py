@@ -307,8 +307,8 @@ def test_a_restart_warms_up_to_a_lower_peak_and_decays_to_a_tenth_of_it():
     peak = recipe.stage2_lr * 0.5
     assert rates[3000] == pytest.approx(peak / 200 * (0.1 + 0.9), rel=1e-9)
     assert rates[3000] < rates[2999] / 5  # the rate dropped to the new warm-up's start
-    assert max(rates[3000:]) == pytest.approx(peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(
-        math.pi * 199 / 2000))), rel=1e-9)  # fmt: skip
+    warmed_up = peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * 199 / 2000)))
+    assert max(rates[3000:]) == pytest.approx(warmed_up, rel=1e-9)
     assert rates[4999] == pytest.approx(peak * 0.1, rel=1e-3)
     assert all(b <= a for a, b in itertools.pairwise(rates[3200:]))
 

@@ -28,13 +28,14 @@ from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write
 
 def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.MiniConfig) -> None:
     """Checkpoints are reused only by the settings that made them (``InputError`` otherwise);
-    the stage-2 step count and checkpoint interval may change (to extend a training)."""
+    the stage-2 step count, learning-rate cycles and checkpoint interval may change (to extend
+    a training: the steps already done keep their weights)."""
     settings = jsonable(asdict(train))
-    # The stage-2 step count and its learning-rate cycles may grow (to extend a training: the
-    # steps already done keep their weights); ``methods`` only selects which generators this
-    # run trains (two processes may train one each from the same folder).
-    extendables = ("stage2_steps", "stage2_restarts", "stage2_restart_scale")
-    for extendable in (*extendables, "checkpoint_every", "methods"):
+    # ``methods`` only selects which generators this run trains (two processes may train one
+    # each from the same folder).
+    for extendable in (
+        "stage2_steps", "stage2_restarts", "stage2_restart_scale", "checkpoint_every", "methods"
+    ):  # fmt: skip
         settings.pop(extendable)
     recipe = json.dumps({"train": settings, "model": jsonable(asdict(config))}, sort_keys=True)
     stamp = checkpoints / "recipe.json"
