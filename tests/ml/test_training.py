@@ -321,3 +321,9 @@ def test_restarts_outside_the_run_and_repeats_are_ignored():
     for step in (0, 399, 400, 999):
         assert stage2.stage2_learning_rate(step, odd) == stage2.stage2_learning_rate(step, plain)
         assert stage2.stage2_learning_rate(step, twice) == stage2.stage2_learning_rate(step, once)
+
+
+@pytest.mark.parametrize("scale", [0.0, -0.5, float("nan")])
+def test_a_restart_scale_that_is_not_positive_is_refused(scale):
+    with pytest.raises(ValueError, match="stage2_restart_scale"):
+        TrainConfig(stage2_restart_scale=scale)

@@ -53,6 +53,12 @@ class TrainConfig:
     methods: tuple[str, ...] = ("drc", "entangled")
     importance: ImportanceConfig = field(default_factory=ImportanceConfig)
 
+    def __post_init__(self) -> None:
+        if not self.stage2_restart_scale > 0:
+            raise ValueError(
+                f"stage2_restart_scale must be positive, got {self.stage2_restart_scale}"
+            )
+
     @classmethod
     def tiny(cls) -> TrainConfig:
         """Seconds-long settings for tests (the recipe is the same, the budget is not)."""
