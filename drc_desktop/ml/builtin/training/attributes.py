@@ -99,8 +99,19 @@ def judges_file(seed: int) -> str:
     return "judges.safetensors" if seed == 0 else f"judges-seed{seed}.safetensors"
 
 
+# The judges' recipe. v2's 1,000 styles and 2,000 steps left the fill (solid against
+# gradient, mostly on uniform palettes) at 0.887 on clean renders: undertrained, not unable
+# (docs/evaluation.md, "Judges"). v2.1's judges see 3x the styles for 4x the steps.
+JUDGE_STYLES = 3000
+JUDGE_STEPS = 8000
+
+
 def train_judges(
-    out: Path, seed: int = 0, styles: int = 1000, steps: int = 2000, device: str = "cpu"
+    out: Path,
+    seed: int = 0,
+    styles: int = JUDGE_STYLES,
+    steps: int = JUDGE_STEPS,
+    device: str = "cpu",
 ) -> Path:
     """Train the evaluation judges into ``out/judges_file(seed)`` and refresh the manifest.
 
