@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 
 import pytest
+import torch
 from PIL import Image
 
 from drc_desktop.core.errors import InputError, ModelError
 from drc_desktop.ml.builtin.drc_mini import MiniConfig, MiniModel
-from drc_desktop.ml.builtin.sticker_data import held_out_cases
+from drc_desktop.ml.builtin.sticker_data import held_out_cases, images_to_tensor
 
 STEPS = 3
 
@@ -121,7 +124,6 @@ def test_generation_stops_when_asked(trained_model, case):
 def test_a_v1_config_without_a_patch_size_loads_as_v1(tmp_path, tiny_config):
     """drc-mini v1 folders (the shipped model until v2 improves on it) have no patch_size:
     they are 32x32 pixel models with cross-attention at one level."""
-    import json
 
     data = json.loads(tiny_config.to_json())
     del data["patch_size"]
@@ -130,3 +132,53 @@ def test_a_v1_config_without_a_patch_size_loads_as_v1(tmp_path, tiny_config):
     path.write_text(json.dumps(data))
     config = MiniConfig.from_file(path)
     assert (config.patch_size, config.attention_levels, config.resolution) == (1, 1, 32)
+
+
+def with_view(model: MiniModel, view: str) -> MiniModel:
+    """The same weights with another ``reference_view``."""
+    config = dataclasses.replace(model.config, reference_view=view)
+    return MiniModel(config, model.encoder, model.generators, model.disentangler, model.space)
+
+
+@pytest.mark.parametrize("view", ["variants", "clean_query", "clean"])
+def test_each_reference_view_gives_the_semtower_what_it_names(trained_model, case, view):
+    reference = images_to_tensor([case.reference_image()] * 2)
+    clean = trained_model.encode_tensor(reference).tokens
+    query, partner = with_view(trained_model, view).reference_variants(
+        reference, torch.Generator().manual_seed(3)
+    )
+    variants, variant_partner = with_view(trained_model, "variants").reference_variants(
+        reference, torch.Generator().manual_seed(3)
+    )
+    expected_query = variants if view == "variants" else clean
+    expected_partner = clean if view == "clean" else variant_partner
+    torch.testing.assert_close(query, expected_query)
+    torch.testing.assert_close(partner, expected_partner)
+    assert not torch.allclose(clean, variants)  # the views differ, so the test can fail
+
+
+def test_every_reference_view_leaves_the_generator_in_the_same_state(trained_model, case):
+    reference = images_to_tensor([case.reference_image()])
+    states = []
+    for view in ("variants", "clean_query", "clean"):
+        generator = torch.Generator().manual_seed(5)
+        with_view(trained_model, view).reference_variants(reference, generator)
+        states.append(generator.get_state())
+    assert all(state.equal(states[0]) for state in states)
+
+
+def test_an_unknown_reference_view_is_a_model_error(tmp_path, tiny_config):
+    data = json.loads(tiny_config.to_json())
+    data["reference_view"] = "raw"
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="reference_view must be one of"):
+        MiniConfig.from_file(path)
+
+
+def test_a_config_without_a_reference_view_reads_variants_as_before(tmp_path, tiny_config):
+    data = json.loads(tiny_config.to_json())
+    del data["reference_view"]
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(data))
+    assert MiniConfig.from_file(path).reference_view == "variants"

@@ -41,6 +41,12 @@ from drc_desktop.ml.drc.fusion import FusionNetwork
 from drc_desktop.ml.model_files import CONFIG, load_weights, sha256_of, verify_manifest
 
 BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
+# What the SemTower reads of a reference at inference (``MiniModel.reference_variants``):
+# "variants": a semantic-preserving variant queries another (training's inputs, v1 to v2.1);
+# "clean_query": the reference itself queries one variant; "clean": the reference queries
+# itself. The augmentation hides the expression from the encoder (docs/method.md,
+# "The reference at inference").
+REFERENCE_VIEWS = ("variants", "clean_query", "clean")
 AUTOENCODER_FILE = "autoencoder.safetensors"
 
 
@@ -65,8 +71,17 @@ class MiniConfig:
     style_guidance: float = 3.0
     semantic_guidance: float = 4.0
     default_steps: int = 20
+    # One of REFERENCE_VIEWS (chosen on the validation split; folders without it: "variants").
+    reference_view: str = "variants"
     encoder_identity: str = "drc-mini-v2-encoder"
     extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.reference_view not in REFERENCE_VIEWS:
+            raise ValueError(
+                f"reference_view must be one of {', '.join(REFERENCE_VIEWS)}, "
+                f"got {self.reference_view!r}"
+            )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -224,13 +239,25 @@ class MiniModel:
     def reference_variants(
         self, references: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Tokens of one semantic-preserving variant of each reference ``[B, 3, 64, 64]`` and
-        of a second, partner variant: two ``[B, 16, 64]`` tensors (the variants are made at
-        the model's working size)."""
+        """The SemTower's two inputs for each reference ``[B, 3, 64, 64]``, tokens of the query
+        and of its partner, two ``[B, 16, 64]`` tensors, as the config's ``reference_view``
+        says: two semantic-preserving variants ("variants"), the reference and one variant
+        ("clean_query"), or the reference twice ("clean"). The variants are always drawn
+        (at the model's working size), so ``generator`` is in the same state afterwards for
+        every view."""
         references = self.to_model_size(references.to(self.device))
         variants = augment_semantics_preserving(torch.cat([references, references]), generator)
-        tokens = self.encoder.encode(variants.to(self.device)).tokens
-        return tokens[: len(references)], tokens[len(references) :]
+        view = self.config.reference_view
+        batch = len(references)
+        if view == "clean":
+            tokens = self.encoder.encode(references).tokens
+            return tokens, tokens
+        if view == "clean_query":
+            both = torch.cat([references, variants[batch:]])
+            tokens = self.encoder.encode(both).tokens
+            return tokens[:batch], tokens[batch:]
+        tokens = self.encoder.encode(variants).tokens
+        return tokens[:batch], tokens[batch:]
 
     def guidance_inputs(
         self,
