@@ -124,7 +124,6 @@ def test_generation_stops_when_asked(trained_model, case):
 def test_a_v1_config_without_a_patch_size_loads_as_v1(tmp_path, tiny_config):
     """drc-mini v1 folders (the shipped model until v2 improves on it) have no patch_size:
     they are 32x32 pixel models with cross-attention at one level."""
-
     data = json.loads(tiny_config.to_json())
     del data["patch_size"]
     data.update(resolution=32)

@@ -118,8 +118,9 @@ class MiniBackend:
     def reference_features(
         self, reference: Image.Image, request: GenerationRequest
     ) -> ReferenceFeatures:
-        """Tokens ``[n, 16, 64]`` of one semantic-preserving variant of the reference per
-        output and of its partner variant, and the generator state the sampling goes on
+        """The SemTower's two inputs per output, tokens ``[n, 16, 64]`` of the query and of
+        its partner (as the model's ``reference_view`` says: semantic-preserving variants of
+        the reference, or the reference itself), and the generator state the sampling goes on
         from (the variants draw from the seeded generator first)."""
         generator = torch.Generator().manual_seed(request.seed)
         references = images_to_tensor([reference]).expand(request.n, -1, -1, -1)
