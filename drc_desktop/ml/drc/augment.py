@@ -1,8 +1,10 @@
 """Semantic-preserving augmentation (DRC §3.3; DESIGN.md §2, stage 2).
 
 A reference image is replaced by random variants that change its *style* but keep its
-*semantics*, so the generator cannot take style from the reference. At inference, each output
-uses its own variant, which gives diverse candidates.
+*semantics*, so the generator cannot take style from the reference. At inference drc-mini reads
+the reference as its ``reference_view`` says (the variants hide small expressions from its
+encoder, docs/method.md, "The reference at inference"); a Stable Diffusion profile's learned
+composition reads two variants, as it was trained.
 
 The variants (all on float images ``[B, 3, H, W]`` in [0, 1], per-sample random):
 

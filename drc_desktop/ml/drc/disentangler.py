@@ -17,7 +17,8 @@ Our decisions where the paper is silent (docs/method.md):
   profile of 1,000 images stays in the regime the towers were trained on and costs O(N).
 - **Reference semantics** (``semantics_of_reference``): a reference variant queries another
   semantic-preserving variant of the same reference (stage 2's augmentation), so the tower sees
-  a pair that shares semantics but not style, as in training.
+  a pair that shares semantics but not style, as in training; at inference drc-mini may give
+  the reference itself in either place (``MiniConfig.reference_view``).
 """
 
 from __future__ import annotations
