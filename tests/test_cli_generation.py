@@ -143,6 +143,7 @@ def test_eval_writes_a_report_with_the_documented_schema(judged_model_dir, tmp_p
     report = json.loads(report_path.read_text())
     assert report["schema_version"] == REPORT_SCHEMA_VERSION == 2
     assert report["settings"]["cases"] == 12
+    assert report["settings"]["reference_view"] == "variants"  # the tiny model's default
     assert set(report["methods"]) == set(ALL_METHODS) == {
         "drc", "entangled", "oracle", "reference_only"
     }  # fmt: skip

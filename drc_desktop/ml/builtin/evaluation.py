@@ -8,7 +8,8 @@ the judges (trained apart, ``judges.py``) grade it. Rates come with 95 % Wilson 
 
 Report schema (``REPORT_SCHEMA_VERSION`` = 2; docs/evaluation.md has the table):
 
-- ``settings``: cases per cell, steps, seed, strengths, split, guidance weights, model, device;
+- ``settings``: cases per cell, steps, seed, strengths, split, guidance weights, reference
+  view, model, device;
 - ``judges``: each judge on clean renders of the targets, overall and per cell;
 - ``autoencoder`` (a model whose generator works on the autoencoder's latents): each judge
   on the autoencoder's reconstructions of the same clean renders (``judge_accuracy``'s
@@ -141,6 +142,7 @@ def evaluate(
             "device": str(model.device),
             "style_guidance": model.config.style_guidance,
             "semantic_guidance": model.config.semantic_guidance,
+            "reference_view": model.config.reference_view,
             "contrast_floor": stickers.CONTRAST_FLOOR,
         },
         "judges": {
