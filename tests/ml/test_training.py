@@ -292,13 +292,23 @@ def _single_cycle_rate(step: int, lr: float, steps: int) -> float:
 
 def test_the_first_cycle_is_the_schedule_the_first_3000_steps_were_trained_with():
     recipe = TrainConfig()
-    assert recipe.stage2_restarts == (3000,) and recipe.stage2_steps > 3000
+    assert recipe.stage2_restarts[0] == 3000 and recipe.stage2_steps > 3000
     for step in (0, 1, 199, 200, 1500, 2999):
         assert stage2.stage2_learning_rate(step, recipe) == pytest.approx(
             _single_cycle_rate(step, recipe.stage2_lr, 3000), rel=1e-12
         )
     without = dataclasses.replace(recipe, stage2_steps=3000, stage2_restarts=())
     assert stage2.stage2_learning_rate(2999, without) == stage2.stage2_learning_rate(2999, recipe)
+
+
+def test_the_second_cycle_is_the_schedule_steps_3000_to_5000_were_trained_with():
+    """v2.1's run stopped at 5,000 steps; the recipe's third cycle resumes its checkpoints."""
+    recipe = TrainConfig()
+    v2_1 = TrainConfig(stage2_steps=5000, stage2_restarts=(3000,))
+    assert recipe.stage2_restarts == (3000, 5000) and recipe.stage2_steps == 7000
+    for step in (3000, 3199, 3200, 4000, 4999):
+        assert stage2.stage2_learning_rate(step, recipe) == stage2.stage2_learning_rate(step, v2_1)
+    assert stage2.stage2_learning_rate(5199, recipe) < stage2.stage2_learning_rate(3199, recipe)
 
 
 def test_a_restart_warms_up_to_a_lower_peak_and_decays_to_a_tenth_of_it():
