@@ -101,7 +101,8 @@ def judges_file(seed: int) -> str:
 
 # The judges' recipe. v2's 1,000 styles and 2,000 steps left the fill (solid against
 # gradient, mostly on uniform palettes) at 0.887 on clean renders: undertrained, not unable
-# (docs/evaluation.md, "Judges"). v2.1's judges see 3x the styles for 4x the steps.
+# (docs/evaluation.md, "Judges"). Since drc-mini v2.2 the judges see 3x the styles for 4x the
+# steps.
 JUDGE_STYLES = 3000
 JUDGE_STEPS = 8000
 
