@@ -281,6 +281,35 @@ def test_resuming_with_other_settings_is_refused(trained_model_dir, tiny_config,
         train_builtin(folder, other_seed, tiny_config)
 
 
+def test_checkpoints_stamped_before_an_inference_setting_existed_still_resume(
+    trained_model_dir, tiny_config, tmp_path
+):
+    """The guidance weights, default steps and reference view are chosen after training: a
+    checkpoint folder stamped with other values of them, or without ``reference_view``
+    (stamps from before it existed), resumes."""
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    stamp = folder / "checkpoints" / "recipe.json"
+    recipe = json.loads(stamp.read_text())
+    del recipe["model"]["reference_view"]
+    recipe["model"].update(style_guidance=9.0, semantic_guidance=1.0, default_steps=7)
+    stamp.write_text(json.dumps(recipe, sort_keys=True))
+    train_builtin(
+        folder, TrainConfig.tiny(), dataclasses.replace(tiny_config, reference_view="clean")
+    )
+    assert json.loads(stamp.read_text())["model"]["reference_view"] == "clean"
+
+
+def test_a_training_setting_of_the_model_still_blocks_resuming(
+    trained_model_dir, tiny_config, tmp_path
+):
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    wider = dataclasses.replace(tiny_config, part_dim=tiny_config.part_dim * 2)
+    with pytest.raises(InputError, match="other training settings"):
+        train_builtin(folder, TrainConfig.tiny(), wider)
+
+
 # ----------------------------------------------------------------------- learning rate
 
 

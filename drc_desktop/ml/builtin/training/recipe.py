@@ -25,11 +25,13 @@ from drc_desktop.ml.builtin.training.stage1 import Stage1Model, train_stage1
 from drc_desktop.ml.builtin.training.stage2 import store_half_precision, train_stage2
 from drc_desktop.ml.model_files import CONFIG, load_weights, save_weights, write_manifest
 
+# Settings of the model that only inference reads (chosen on the validation split after
+# training): checkpoints made before one of them changed, or existed, still resume.
+_INFERENCE_ONLY = ("style_guidance", "semantic_guidance", "default_steps", "reference_view")
 
-def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.MiniConfig) -> None:
-    """Checkpoints are reused only by the settings that made them (``InputError`` otherwise);
-    the stage-2 step count, learning-rate cycles and checkpoint interval may change (to extend
-    a training: the steps already done keep their weights)."""
+
+def _recipe(train: TrainConfig, config: drc_mini.MiniConfig) -> dict:
+    """What a checkpoint folder's weights depend on."""
     settings = jsonable(asdict(train))
     # ``methods`` only selects which generators this run trains (two processes may train one
     # each from the same folder).
@@ -37,14 +39,36 @@ def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.Min
         "stage2_steps", "stage2_restarts", "stage2_restart_scale", "checkpoint_every", "methods"
     ):  # fmt: skip
         settings.pop(extendable)
-    recipe = json.dumps({"train": settings, "model": jsonable(asdict(config))}, sort_keys=True)
+    model = jsonable(asdict(config))
+    return {"train": settings, "model": model}
+
+
+def _same_recipe(stamped: dict, current: dict) -> bool:
+    def training_part(recipe: dict) -> dict:
+        model = {k: v for k, v in recipe.get("model", {}).items() if k not in _INFERENCE_ONLY}
+        return {"train": recipe.get("train"), "model": model}
+
+    return training_part(stamped) == training_part(current)
+
+
+def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.MiniConfig) -> None:
+    """Checkpoints are reused only by the settings that made them (``InputError`` otherwise);
+    the stage-2 step count, learning-rate cycles and checkpoint interval may change (to extend
+    a training: the steps already done keep their weights), and so may the model's
+    inference-only settings (``_INFERENCE_ONLY``)."""
+    recipe = _recipe(train, config)
     stamp = checkpoints / "recipe.json"
-    if stamp.is_file() and stamp.read_text() != recipe:
-        raise InputError(
-            f"{checkpoints}: these checkpoints were made with other training settings; "
-            "use another --out folder (or delete it) to train with these"
-        )
-    stamp.write_text(recipe)
+    if stamp.is_file():
+        try:
+            stamped = json.loads(stamp.read_text())
+        except (OSError, ValueError):
+            stamped = None
+        if not isinstance(stamped, dict) or not _same_recipe(stamped, recipe):
+            raise InputError(
+                f"{checkpoints}: these checkpoints were made with other training settings; "
+                "use another --out folder (or delete it) to train with these"
+            )
+    stamp.write_text(json.dumps(recipe, sort_keys=True))
 
 
 def train_builtin(
