@@ -39,16 +39,13 @@ def _recipe(train: TrainConfig, config: drc_mini.MiniConfig) -> dict:
         "stage2_steps", "stage2_restarts", "stage2_restart_scale", "checkpoint_every", "methods"
     ):  # fmt: skip
         settings.pop(extendable)
-    model = jsonable(asdict(config))
-    return {"train": settings, "model": model}
+    return {"train": settings, "model": jsonable(asdict(config))}
 
 
-def _same_recipe(stamped: dict, current: dict) -> bool:
-    def training_part(recipe: dict) -> dict:
-        model = {k: v for k, v in recipe.get("model", {}).items() if k not in _INFERENCE_ONLY}
-        return {"train": recipe.get("train"), "model": model}
-
-    return training_part(stamped) == training_part(current)
+def _training_part(recipe: dict) -> dict:
+    """A stamped or current recipe without the model's inference-only settings."""
+    model = {k: v for k, v in recipe.get("model", {}).items() if k not in _INFERENCE_ONLY}
+    return {"train": recipe.get("train"), "model": model}
 
 
 def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.MiniConfig) -> None:
@@ -63,7 +60,7 @@ def _check_resumable(checkpoints: Path, train: TrainConfig, config: drc_mini.Min
             stamped = json.loads(stamp.read_text())
         except (OSError, ValueError):
             stamped = None
-        if not isinstance(stamped, dict) or not _same_recipe(stamped, recipe):
+        if not isinstance(stamped, dict) or _training_part(stamped) != _training_part(recipe):
             raise InputError(
                 f"{checkpoints}: these checkpoints were made with other training settings; "
                 "use another --out folder (or delete it) to train with these"
