@@ -300,6 +300,14 @@ def test_checkpoints_stamped_before_an_inference_setting_existed_still_resume(
     assert json.loads(stamp.read_text())["model"]["reference_view"] == "clean"
 
 
+def test_an_unreadable_stamp_blocks_resuming(trained_model_dir, tiny_config, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(trained_model_dir, folder)
+    (folder / "checkpoints" / "recipe.json").write_text("[1, 2")
+    with pytest.raises(InputError, match="other training settings"):
+        train_builtin(folder, TrainConfig.tiny(), tiny_config)
+
+
 def test_a_training_setting_of_the_model_still_blocks_resuming(
     trained_model_dir, tiny_config, tmp_path
 ):
