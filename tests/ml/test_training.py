@@ -338,14 +338,19 @@ def test_the_first_cycle_is_the_schedule_the_first_3000_steps_were_trained_with(
     assert stage2.stage2_learning_rate(2999, without) == stage2.stage2_learning_rate(2999, recipe)
 
 
-def test_the_second_cycle_is_the_schedule_steps_3000_to_5000_were_trained_with():
-    """v2.1's run stopped at 5,000 steps; the recipe's third cycle resumes its checkpoints."""
+def test_later_cycles_keep_the_schedules_earlier_versions_were_trained_with():
+    """Each version resumed the last one's checkpoints: v2.1 stopped at 5,000 steps, v2.3 at
+    7,000; the steps they trained keep the rates they were trained with."""
     recipe = TrainConfig()
     v2_1 = TrainConfig(stage2_steps=5000, stage2_restarts=(3000,))
-    assert recipe.stage2_restarts == (3000, 5000) and recipe.stage2_steps == 7000
+    v2_3 = TrainConfig(stage2_steps=7000, stage2_restarts=(3000, 5000))
+    assert recipe.stage2_restarts == (3000, 5000, 7000) and recipe.stage2_steps == 9000
     for step in (3000, 3199, 3200, 4000, 4999):
         assert stage2.stage2_learning_rate(step, recipe) == stage2.stage2_learning_rate(step, v2_1)
+    for step in (5000, 5199, 6000, 6999):
+        assert stage2.stage2_learning_rate(step, recipe) == stage2.stage2_learning_rate(step, v2_3)
     assert stage2.stage2_learning_rate(5199, recipe) < stage2.stage2_learning_rate(3199, recipe)
+    assert stage2.stage2_learning_rate(7199, recipe) < stage2.stage2_learning_rate(5199, recipe)
 
 
 def test_a_restart_warms_up_to_a_lower_peak_and_decays_to_a_tenth_of_it():

@@ -32,13 +32,13 @@ class TrainConfig:
     # Weight of the parts' attribute probes in stage 1 (style part -> style attributes,
     # semantic part -> emotion and action; docs/method.md, "Stage 1 probes").
     stage1_probe_weight: float = 0.1
-    stage2_steps: int = 7000
+    stage2_steps: int = 9000
     # Steps at which the stage-2 learning rate starts a new cosine cycle (warm restarts, SGDR:
     # Loshchilov & Hutter 2017), each peak ``stage2_restart_scale`` times the one before. v2's
     # first 3,000 steps were one cycle, and validation semantics were still rising when the
-    # rate reached its floor; v2.1 added the second cycle, v2.3 the third (docs/method.md,
-    # "The v2 runs").
-    stage2_restarts: tuple[int, ...] = (3000, 5000)
+    # rate reached its floor; v2.1 added the second cycle, v2.3 the third, v2.4 the fourth
+    # (docs/method.md, "The v2 runs").
+    stage2_restarts: tuple[int, ...] = (3000, 5000, 7000)
     stage2_restart_scale: float = 0.5
     stage2_batch: int = 32
     stage2_lr: float = 8e-4
