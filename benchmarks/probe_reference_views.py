@@ -30,12 +30,19 @@ from drc_desktop.ml.builtin.sticker_data import ALL_COMBINATIONS, images_to_tens
 SEMANTICS = [stickers.StickerSemantics(e, a) for e in stickers.EMOTIONS for a in stickers.ACTIONS]
 
 
-def linear_probe(features: torch.Tensor, labels: torch.Tensor, train: int) -> dict:
-    """Softmax regression on the first ``train`` rows, scored on the rest."""
+def linear_probe(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    train: int,
+    classes: tuple[str, ...] = stickers.EMOTIONS,
+    name: str = "emotion",
+) -> dict:
+    """Softmax regression of ``labels`` (indices into ``classes``) on the first ``train``
+    rows of ``features`` ``[N, F]``, scored on the rest: ``{NAME_accuracy, top_confusions}``."""
     mean, std = features[:train].mean(0), features[:train].std(0) + 1e-6
     x = (features - mean) / std
-    weight = torch.zeros(x.shape[1], len(stickers.EMOTIONS), requires_grad=True)
-    bias = torch.zeros(len(stickers.EMOTIONS), requires_grad=True)
+    weight = torch.zeros(x.shape[1], len(classes), requires_grad=True)
+    bias = torch.zeros(len(classes), requires_grad=True)
     optimizer = torch.optim.Adam([weight, bias], lr=1e-2)
     for _ in range(300):
         loss = F.cross_entropy(x[:train] @ weight + bias, labels[:train])
@@ -47,12 +54,12 @@ def linear_probe(features: torch.Tensor, labels: torch.Tensor, train: int) -> di
         predicted = (x[train:] @ weight + bias).argmax(1)
     truth = labels[train:]
     confusions = Counter(
-        f"{stickers.EMOTIONS[t]}->{stickers.EMOTIONS[p]}"
+        f"{classes[t]}->{classes[p]}"
         for t, p in zip(truth.tolist(), predicted.tolist(), strict=True)
         if t != p
     )
     return {
-        "emotion_accuracy": round(float((predicted == truth).float().mean()), 4),
+        f"{name}_accuracy": round(float((predicted == truth).float().mean()), 4),
         "top_confusions": dict(confusions.most_common(4)),
     }
 
