@@ -113,6 +113,48 @@ def test_an_interrupted_run_resumes_to_the_weights_of_an_uninterrupted_one(
         assert sha256_of(tmp_path / "resumed" / name) == sha256_of(tmp_path / "straight" / name)
 
 
+@pytest.mark.parametrize(
+    ("stage_function", "failing_call"),
+    [
+        ("train_autoencoder", 2),  # stage 0's decoder-alone phase, after the joint phase
+        ("train_attribute_net", 1),  # the encoder
+        ("train_stage1", 1),
+    ],
+)
+def test_a_run_interrupted_before_stage2_resumes_to_the_weights_of_an_uninterrupted_one(
+    stage_function, failing_call, tiny_config, tmp_path, monkeypatch
+):
+    """Stages 0 and 1 keep a checkpoint only once they finish; a run stopped inside one
+    retrains it from its own seed, so nothing depends on what the stopped process drew."""
+    from drc_desktop.ml.builtin.training import recipe
+
+    train = dataclasses.replace(TrainConfig.tiny(), methods=("drc",))
+    train_builtin(tmp_path / "straight", train, tiny_config)
+    real = getattr(recipe, stage_function)
+    calls = {"count": 0}
+
+    def interrupted(*args, **kwargs):
+        calls["count"] += 1
+        if calls["count"] == failing_call:
+            torch.rand(1000)  # the stopped process has moved the global random stream
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(recipe, stage_function, interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train_builtin(tmp_path / "resumed", train, tiny_config)
+    monkeypatch.setattr(recipe, stage_function, real)
+    train_builtin(tmp_path / "resumed", train, tiny_config)
+
+    for name in (
+        drc_mini.AUTOENCODER_FILE,
+        "encoder.safetensors",
+        "disentangler.safetensors",
+        "generator-drc.safetensors",
+    ):
+        assert sha256_of(tmp_path / "resumed" / name) == sha256_of(tmp_path / "straight" / name)
+
+
 def test_two_processes_may_train_one_method_each_from_one_folder(tiny_config, tmp_path):
     drc_only = dataclasses.replace(TrainConfig.tiny(), methods=("drc",))
     train_builtin(tmp_path, drc_only, tiny_config)
