@@ -64,15 +64,22 @@ def linear_probe(
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def probe_setup(
+    doc: str, styles: int, seed: int
+) -> tuple[argparse.Namespace, MiniModel, random.Random]:
+    """The probes' command line (``--model``, ``--styles``, ``--seed``, with these defaults),
+    the model it names (no generators) and the seeded random stream of the styles."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--model", type=Path, default=BUILTIN_MODEL_DIR)
-    parser.add_argument("--styles", type=int, default=120)
-    parser.add_argument("--seed", type=int, default=77)
+    parser.add_argument("--styles", type=int, default=styles)
+    parser.add_argument("--seed", type=int, default=seed)
     args = parser.parse_args()
     torch.set_flush_denormal(True)
-    model = MiniModel.load(args.model, methods=())
-    rng = random.Random(args.seed)
+    return args, MiniModel.load(args.model, methods=()), random.Random(args.seed)
+
+
+def main() -> int:
+    args, model, rng = probe_setup(__doc__, styles=120, seed=77)
     features: dict[str, list[torch.Tensor]] = {}
     labels = []
     views = {

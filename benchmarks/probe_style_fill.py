@@ -14,17 +14,13 @@ absent. Prints one JSON object.
 
 from __future__ import annotations
 
-import argparse
 import json
-import random
 import sys
-from pathlib import Path
 
 import torch
 
-from benchmarks.probe_reference_views import linear_probe
+from benchmarks.probe_reference_views import linear_probe, probe_setup
 from drc_desktop.core import stickers
-from drc_desktop.ml.builtin.drc_mini import BUILTIN_MODEL_DIR, MiniModel
 from drc_desktop.ml.builtin.sticker_data import ALL_COMBINATIONS, images_to_tensor
 
 SEMANTICS = [stickers.StickerSemantics(e, a) for e in stickers.EMOTIONS for a in stickers.ACTIONS]
@@ -33,14 +29,7 @@ HISTORY = 6
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=BUILTIN_MODEL_DIR)
-    parser.add_argument("--styles", type=int, default=400)
-    parser.add_argument("--seed", type=int, default=5)
-    args = parser.parse_args()
-    torch.set_flush_denormal(True)
-    model = MiniModel.load(args.model, methods=())
-    rng = random.Random(args.seed)
+    args, model, rng = probe_setup(__doc__, styles=400, seed=5)
     features: dict[str, list[torch.Tensor]] = {}
     labels, sources = [], []
     with torch.no_grad():
