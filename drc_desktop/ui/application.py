@@ -7,6 +7,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from drc_desktop.engine.collector import MainThreadCollector
 from drc_desktop.model.session import SessionModel
 from drc_desktop.ui.main_window import MainWindow
 
@@ -16,6 +17,9 @@ def run(smoke: bool = False) -> int:
     window is shown and quit (no vault is opened)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("DRC Desktop")
+    # Reference cycles are collected on this (the GUI) thread only: collected on the engine's
+    # worker they would destroy GUI objects off their thread (engine/collector.py).
+    collector = MainThreadCollector(parent=app)
     window = MainWindow(SessionModel())
     window.show()
     if smoke:
@@ -26,4 +30,7 @@ def run(smoke: bool = False) -> int:
             app.quit()
 
         QTimer.singleShot(0, finish)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        collector.stop()

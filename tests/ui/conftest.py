@@ -1,10 +1,12 @@
-"""GUI tests: a private QSettings path, a window on a temporary vault, no engine left running."""
+"""GUI tests: a private QSettings path, a window on a temporary vault, no engine left running,
+cycles collected on the GUI thread as in the app."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from drc_desktop.engine.collector import MainThreadCollector
 from drc_desktop.engine.worker import running_engines
 from drc_desktop.model.session import SessionModel
 from drc_desktop.model.settings import SettingsModel
@@ -18,6 +20,15 @@ def _private_qt_settings(tmp_path_factory):
     for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cycles_collected_on_the_gui_thread(qapp):
+    """As in the app (``application.run``): the GUI tests' windows and view-models are never
+    garbage-collected on an engine's worker thread (that crashed Qt in CI)."""
+    collector = MainThreadCollector()
+    yield collector
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)
