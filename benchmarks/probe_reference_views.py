@@ -30,19 +30,15 @@ from drc_desktop.ml.builtin.sticker_data import ALL_COMBINATIONS, images_to_tens
 SEMANTICS = [stickers.StickerSemantics(e, a) for e in stickers.EMOTIONS for a in stickers.ACTIONS]
 
 
-def linear_probe(
-    features: torch.Tensor,
-    labels: torch.Tensor,
-    train: int,
-    classes: tuple[str, ...] = stickers.EMOTIONS,
-    name: str = "emotion",
-) -> dict:
-    """Softmax regression of ``labels`` (indices into ``classes``) on the first ``train``
-    rows of ``features`` ``[N, F]``, scored on the rest: ``{NAME_accuracy, top_confusions}``."""
+def probe_predictions(
+    features: torch.Tensor, labels: torch.Tensor, train: int, classes: int
+) -> torch.Tensor:
+    """Softmax regression of ``labels`` (class indices below ``classes``) fitted on the first
+    ``train`` rows of ``features`` ``[N, F]``; the predicted classes of the other rows."""
     mean, std = features[:train].mean(0), features[:train].std(0) + 1e-6
     x = (features - mean) / std
-    weight = torch.zeros(x.shape[1], len(classes), requires_grad=True)
-    bias = torch.zeros(len(classes), requires_grad=True)
+    weight = torch.zeros(x.shape[1], classes, requires_grad=True)
+    bias = torch.zeros(classes, requires_grad=True)
     optimizer = torch.optim.Adam([weight, bias], lr=1e-2)
     for _ in range(300):
         loss = F.cross_entropy(x[:train] @ weight + bias, labels[:train])
@@ -51,8 +47,13 @@ def linear_probe(
         loss.backward()
         optimizer.step()
     with torch.no_grad():
-        predicted = (x[train:] @ weight + bias).argmax(1)
-    truth = labels[train:]
+        return (x[train:] @ weight + bias).argmax(1)
+
+
+def probe_scores(
+    predicted: torch.Tensor, truth: torch.Tensor, classes: tuple[str, ...], name: str
+) -> dict:
+    """``{NAME_accuracy, top_confusions}`` of predicted against true class indices."""
     confusions = Counter(
         f"{classes[t]}->{classes[p]}"
         for t, p in zip(truth.tolist(), predicted.tolist(), strict=True)
@@ -62,6 +63,12 @@ def linear_probe(
         f"{name}_accuracy": round(float((predicted == truth).float().mean()), 4),
         "top_confusions": dict(confusions.most_common(4)),
     }
+
+
+def linear_probe(features: torch.Tensor, labels: torch.Tensor, train: int) -> dict:
+    """The emotion probe: fitted on the first ``train`` rows, scored on the rest."""
+    predicted = probe_predictions(features, labels, train, len(stickers.EMOTIONS))
+    return probe_scores(predicted, labels[train:], stickers.EMOTIONS, "emotion")
 
 
 def probe_setup(

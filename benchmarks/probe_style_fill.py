@@ -19,7 +19,7 @@ import sys
 
 import torch
 
-from benchmarks.probe_reference_views import linear_probe, probe_setup
+from benchmarks.probe_reference_views import probe_predictions, probe_scores, probe_setup
 from drc_desktop.core import stickers
 from drc_desktop.ml.builtin.sticker_data import ALL_COMBINATIONS, images_to_tensor
 
@@ -57,16 +57,17 @@ def main() -> int:
     targets = torch.tensor(labels)
     train = len(targets) // 2
     result: dict[str, object] = {"styles": args.styles, "chance": round(1 / len(FILLS), 4)}
+    truth = targets[train:]
+    tested_sources = sources[train:]
     probes: dict[str, dict] = {}
     for name, parts in features.items():
-        x = torch.cat(parts)
+        # One fit on the first half of the styles (both sources), scored on the second half's
+        # styles of each source.
+        predicted = probe_predictions(torch.cat(parts), targets, train, len(FILLS))
         probes[name] = {}
         for source in ("all", *stickers.PALETTE_SOURCES):
-            # The same fit each time (the first half of the styles, both sources; the fit is
-            # deterministic), scored on the second half's styles of ``source``.
-            tested = [i for i in range(train, len(sources)) if source in ("all", sources[i])]
-            order = torch.tensor(list(range(train)) + tested)
-            probes[name][source] = linear_probe(x[order], targets[order], train, FILLS, "fill")
+            keep = torch.tensor([source in ("all", s) for s in tested_sources])
+            probes[name][source] = probe_scores(predicted[keep], truth[keep], FILLS, "fill")
     result["probes"] = probes
     print(json.dumps(result, indent=2))
     return 0
