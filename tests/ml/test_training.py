@@ -76,6 +76,17 @@ def test_a_finished_run_resumes_without_retraining(trained_model_dir, tiny_confi
     MiniModel.load(folder, methods=("drc", "entangled"))
 
 
+def test_a_run_with_the_full_encoder_design_trains_and_loads_that_design(tiny_config, tmp_path):
+    config = dataclasses.replace(tiny_config, encoder_design="full")
+    train_builtin(tmp_path, dataclasses.replace(TrainConfig.tiny(), methods=("drc",)), config)
+    model = MiniModel.load(tmp_path)
+    assert model.config.encoder_design == "full"
+    assert model.encoder.net.statistics is not None and model.encoder.net.mixer is not None
+    # The design is part of the recipe: the same folder refuses the other one.
+    with pytest.raises(InputError, match="other training settings"):
+        train_builtin(tmp_path, TrainConfig.tiny(), tiny_config)
+
+
 def test_a_longer_run_continues_stage2_from_its_checkpoint(tiny_config, tmp_path):
     short = dataclasses.replace(TrainConfig.tiny(), methods=("drc",), stage2_steps=2)
     train_builtin(tmp_path, short, tiny_config)

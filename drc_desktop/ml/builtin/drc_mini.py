@@ -47,6 +47,14 @@ BUILTIN_MODEL_DIR = RESOURCES_DIR / "models" / "drc-mini"
 # itself. The augmentation hides the expression from the encoder (docs/method.md,
 # "The reference at inference").
 REFERENCE_VIEWS = ("variants", "clean_query", "clean")
+# How the encoder reads an image (``StickerEncoderNet``'s options): "reduced", box-filtered to
+# 32x32, a CNN alone (v2.0-v2.4); "full", every pixel (space-to-depth), each token told its
+# cell's colour mean and spread, and one attention layer across the tokens (docs/method.md,
+# "The encoder's view of fills"). Folders without the field read "reduced".
+ENCODER_DESIGNS: dict[str, dict[str, bool]] = {
+    "reduced": {},
+    "full": {"space_to_depth": True, "cell_statistics": True, "token_mixer": True},
+}
 AUTOENCODER_FILE = "autoencoder.safetensors"
 
 
@@ -74,6 +82,7 @@ class MiniConfig:
     # One of REFERENCE_VIEWS (chosen on the validation split; folders without it: "variants").
     reference_view: str = "variants"
     encoder_identity: str = "drc-mini-v2-encoder"
+    encoder_design: str = "reduced"  # one of ENCODER_DESIGNS
     extra: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -81,6 +90,11 @@ class MiniConfig:
             raise ValueError(
                 f"reference_view must be one of {', '.join(REFERENCE_VIEWS)}, "
                 f"got {self.reference_view!r}"
+            )
+        if self.encoder_design not in ENCODER_DESIGNS:
+            raise ValueError(
+                f"encoder_design must be one of {', '.join(ENCODER_DESIGNS)}, "
+                f"got {self.encoder_design!r}"
             )
 
     def to_json(self) -> str:
@@ -119,7 +133,11 @@ def load_space(config: MiniConfig, folder: Path) -> StickerAutoencoder | PatchSp
 
 
 def build_encoder_net(config: MiniConfig) -> StickerEncoderNet:
-    return StickerEncoderNet(dim=config.token_dim, resolution=config.resolution)
+    return StickerEncoderNet(
+        dim=config.token_dim,
+        resolution=config.resolution,
+        **ENCODER_DESIGNS[config.encoder_design],
+    )
 
 
 def build_disentangler(config: MiniConfig) -> Disentangler:

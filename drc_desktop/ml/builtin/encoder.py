@@ -42,20 +42,35 @@ class Encoder(ABC):
 class StickerEncoderNet(nn.Module):
     """A CNN: ``[B, 3, R, R]`` -> tokens ``[B, 16, dim]`` (a 4x4 grid) and pooled ``[B, dim]``.
 
-    ``resolution`` R is 32 (drc-mini v1) or 64 (v2: the image is first reduced to 32x32 with
-    a 2x2 box filter, which keeps every attribute legible, measured by the judges, at v1's
-    cost per image; docs/method.md). Trained with attribute heads, then frozen.
+    ``resolution`` R is 32 (drc-mini v1) or 64. At 64 the image enters either reduced to
+    32x32 by a 2x2 box filter (drc-mini v2.0-v2.4) or, with ``space_to_depth``, as 32x32
+    cells of 2x2 pixels (12 channels: every pixel seen at about the same cost; the judges,
+    and the encoder since the "full" design). Two additions of the "full" design
+    (docs/method.md, "The encoder's view of fills"):
+
+    - ``cell_statistics``: each token also gets a linear projection of the mean and the
+      standard deviation of the colours of its 16x16-pixel cell, read from the input image
+      itself, so a token carries its region's colour exactly and a low-contrast pattern (a
+      fill in colours near the body's) shows as spread;
+    - ``token_mixer``: one pre-norm transformer layer (4 heads, a 4x feed-forward) over the
+      16 tokens, so a token can compare its region with the others (a gradient is a colour
+      that changes from the top of the body to its bottom).
+
+    Trained with attribute heads, then frozen.
     """
 
     def __init__(
-        self, dim: int = 64, width: int = 32, resolution: int = 64, space_to_depth: bool = False
+        self,
+        dim: int = 64,
+        width: int = 32,
+        resolution: int = 64,
+        space_to_depth: bool = False,
+        cell_statistics: bool = False,
+        token_mixer: bool = False,
     ) -> None:
         super().__init__()
         if resolution not in (32, 64):
             raise ValueError(f"resolution must be 32 or 64, got {resolution}")
-        # With ``space_to_depth`` a 64x64 image enters as 32x32 cells of 2x2 pixels (12
-        # channels) instead of being box-filtered: every pixel is seen at about the same cost
-        # (the judges use it, to tell fills apart at low contrast).
         self.space_to_depth = space_to_depth and resolution == 64
 
         def block(cin: int, cout: int, stride: int) -> nn.Sequential:
@@ -77,16 +92,50 @@ class StickerEncoderNet(nn.Module):
         )
         self.position = nn.Parameter(torch.zeros(1, 16, dim))
         self.pool = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, dim))
+        self.statistics = nn.Linear(6, dim) if cell_statistics else None
+        self.mixer = _TokenMixer(dim) if token_mixer else None
 
     def forward(self, images: torch.Tensor) -> VisualTokens:
-        images = images * 2.0 - 1.0
+        x = images * 2.0 - 1.0
         if self.space_to_depth:
-            images = F.pixel_unshuffle(images, 2)
+            x = F.pixel_unshuffle(x, 2)
         elif self.reduce > 1:
-            images = F.avg_pool2d(images, self.reduce)
-        grid = self.features(images)  # [B, D, 4, 4]
+            x = F.avg_pool2d(x, self.reduce)
+        grid = self.features(x)  # [B, D, 4, 4]
         tokens = grid.flatten(2).transpose(1, 2) + self.position  # [B, 16, D]
+        if self.statistics is not None:
+            tokens = tokens + self.statistics(cell_statistics(images))  # [B, 16, D]
+        if self.mixer is not None:
+            tokens = self.mixer(tokens)
         return VisualTokens(tokens=tokens, pooled=self.pool(tokens.mean(dim=1)))
+
+
+def cell_statistics(images: torch.Tensor) -> torch.Tensor:
+    """Images ``[B, 3, R, R]`` in [0, 1] -> ``[B, 16, 6]``: per cell of a 4x4 grid (row by
+    row, as the tokens), the mean colour and 4x the standard deviation of each channel (a
+    spread is at most 0.5; x4 brings it to the range of the means)."""
+    cell = images.shape[-1] // 4
+    mean = F.avg_pool2d(images, cell)  # [B, 3, 4, 4]
+    deviation = images - mean.repeat_interleave(cell, dim=2).repeat_interleave(cell, dim=3)
+    spread = F.avg_pool2d(deviation.square(), cell).clamp_min(1e-12).sqrt()
+    return torch.cat([mean, 4.0 * spread], dim=1).flatten(2).transpose(1, 2)
+
+
+class _TokenMixer(nn.Module):
+    """Pre-norm self-attention + feed-forward over tokens ``[B, T, D]`` (residual)."""
+
+    def __init__(self, dim: int, heads: int = 4) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.attention = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.feed_forward = nn.Sequential(
+            nn.LayerNorm(dim), nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim)
+        )
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        h = self.norm(tokens)
+        tokens = tokens + self.attention(h, h, h, need_weights=False)[0]
+        return tokens + self.feed_forward(tokens)
 
 
 class AttributeHeads(nn.Module):
