@@ -16,7 +16,7 @@ from drc_desktop.ml.builtin.drc_mini import (
 from drc_desktop.ml.builtin.encoder import (
     StickerEncoder,
     StickerEncoderNet,
-    _TokenMixer,
+    TokenMixer,
     cell_statistics,
 )
 
@@ -98,7 +98,7 @@ def test_the_token_mixer_lets_every_token_read_the_others():
     """A change of one token's input reaches every output token (a per-token layer would
     leave the others as they were)."""
     torch.manual_seed(0)
-    mixer = _TokenMixer(DIM).eval()
+    mixer = TokenMixer(DIM).eval()
     tokens = torch.randn(1, 16, DIM)
     changed = tokens.clone()
     changed[0, 0] += torch.randn(DIM)

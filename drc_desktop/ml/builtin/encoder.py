@@ -93,7 +93,7 @@ class StickerEncoderNet(nn.Module):
         self.position = nn.Parameter(torch.zeros(1, 16, dim))
         self.pool = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, dim))
         self.statistics = nn.Linear(6, dim) if cell_statistics else None
-        self.mixer = _TokenMixer(dim) if token_mixer else None
+        self.mixer = TokenMixer(dim) if token_mixer else None
 
     def forward(self, images: torch.Tensor) -> VisualTokens:
         x = images * 2.0 - 1.0
@@ -121,7 +121,7 @@ def cell_statistics(images: torch.Tensor) -> torch.Tensor:
     return torch.cat([mean, 4.0 * spread], dim=1).flatten(2).transpose(1, 2)
 
 
-class _TokenMixer(nn.Module):
+class TokenMixer(nn.Module):
     """Pre-norm self-attention + feed-forward over tokens ``[B, T, D]`` (residual)."""
 
     def __init__(self, dim: int, heads: int = 4) -> None:
