@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from drc_desktop.ml.builtin.drc_mini import (
+    ENCODER_DESIGNS,
     MiniConfig,
     MiniModel,
     build_disentangler,
@@ -17,7 +18,7 @@ from drc_desktop.ml.builtin.drc_mini import (
     build_generator,
     build_space,
 )
-from drc_desktop.ml.builtin.encoder import StickerEncoder
+from drc_desktop.ml.builtin.encoder import StickerEncoder, StickerEncoderNet
 
 HISTORY, STEPS = 3, 2
 # red channel of rows 30-33, columns 30-33 of the 64 x 64 output and the mean of all values,
@@ -47,7 +48,7 @@ EXPECTED = {
 GOLDEN_CONFIG = MiniConfig(
     resolution=64, patch_size=4, latent_channels=4, token_dim=16, num_tokens=16, part_dim=16,
     instruction_tokens=8, pooled_dim=16, unet_channels=(8, 16, 16), attention_levels=2,
-    style_guidance=2.0, semantic_guidance=2.0,
+    style_guidance=2.0, semantic_guidance=2.0, encoder_design="reduced",
 )  # fmt: skip
 
 
@@ -89,3 +90,28 @@ def test_two_step_guided_sample_matches_the_stored_slice(tiny_model, strengths):
         images[0, 0, 30:34, 30:34], torch.tensor(expected_slice), atol=1e-4, rtol=0
     )
     assert images.mean().item() == pytest.approx(expected_mean, abs=1e-5)
+
+
+# Tokens of the "full" encoder design (seed-0 weights, dim 16) for two seeded random images:
+# image 0's first channel at tokens 0-3, image 1's fourth channel at tokens 12-15, and the
+# means of all tokens and of the pooled vectors. They move when the pixel cells, the cell
+# statistics or the token mixer change.
+FULL_ENCODER_EXPECTED = (
+    [0.205187, -0.041645, 0.43104, 0.478883],
+    [0.833329, 0.017726, 0.312677, 0.725908],
+    0.181424,
+    0.143662,
+)
+
+
+def test_the_full_encoder_design_gives_the_stored_tokens():
+    torch.manual_seed(0)
+    net = StickerEncoderNet(dim=16, **ENCODER_DESIGNS["full"]).eval()
+    images = torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        out = net(images)
+    first, last, token_mean, pooled_mean = FULL_ENCODER_EXPECTED
+    assert out.tokens[0, :4, 0].tolist() == pytest.approx(first, abs=1e-5)
+    assert out.tokens[1, 12:, 3].tolist() == pytest.approx(last, abs=1e-5)
+    assert out.tokens.mean().item() == pytest.approx(token_mean, abs=1e-5)
+    assert out.pooled.mean().item() == pytest.approx(pooled_mean, abs=1e-5)
