@@ -1,10 +1,11 @@
 """Can a profile's stored vectors be used by its model? (issue #10 §4: drc-mini v1 profiles)
 
 Vectors are tagged with the encoder that made them (``name@weights-hash``); features of one
-encoder cannot be converted to another's (DESIGN.md §3). drc-mini v2 ships a new encoder, so a
-profile imported with v1 keeps its vectors but cannot generate until its images are imported
-again. This module says so per profile, without loading torch: the built-in encoder's
-identity is read from the shipped model's config and manifest.
+encoder cannot be converted to another's (DESIGN.md §3). drc-mini v2 shipped a new encoder (a
+later version may too), so a profile imported with an earlier one keeps its vectors but
+cannot generate until its images are imported again. This module says so per profile,
+without loading torch: the built-in encoder's identity is read from the shipped model's
+config and manifest.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from drc_desktop.core.resources import RESOURCES_DIR
 from drc_desktop.store.vault import Vault
 
 BUILTIN_FOLDER = RESOURCES_DIR / "models" / "drc-mini"
-V1_ENCODER_NAME = "drc-mini-encoder"  # drc-mini v1's encoder (before issue #10)
+# The built-in model's earlier encoders, by the name their vectors are tagged with: each
+# new encoder makes the earlier one's vectors unusable (issue #10 §4).
+EARLIER_ENCODERS = {
+    "drc-mini-encoder": "drc-mini v1",
+    "drc-mini-v2-encoder": "drc-mini v2.0-v2.4",
+}
 
 
 @cache
@@ -38,8 +44,12 @@ def reimport_reason(encoders: set[str], current: str | None) -> str | None:
     if not encoders or current is None or encoders == {current}:
         return None
     names = {encoder.split("@", 1)[0] for encoder in encoders - {current}}
-    if names == {V1_ENCODER_NAME}:
-        return "imported with drc-mini v1: import its images again to use drc-mini v2"
+    current_name = current.split("@", 1)[0]
+    if len(names) == 1 and (name := names.pop()) in EARLIER_ENCODERS and name != current_name:
+        return (
+            f"imported with {EARLIER_ENCODERS[name]}: import its images again to use "
+            "this version of drc-mini"
+        )
     return "imported with another encoder: import its images again"
 
 

@@ -48,6 +48,23 @@ def test_v1_profiles_are_told_to_import_again_and_current_ones_are_not(vault):
     assert empty.id not in reasons
 
 
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [("drc-mini-encoder", "drc-mini v1"), ("drc-mini-v2-encoder", "drc-mini v2.0-v2.4")],
+)
+def test_a_profile_of_an_earlier_encoder_is_told_which_version_made_it(name, version):
+    reason = reimport_reason({f"{name}@0123456789abcdef"}, "drc-mini-v2.5-encoder@fedcba")
+    assert reason == (
+        f"imported with {version}: import its images again to use this version of drc-mini"
+    )
+
+
+def test_the_same_encoder_name_with_other_weights_is_another_encoder():
+    """A build of the current encoder's name with other weights is not an earlier version."""
+    reason = reimport_reason({"drc-mini-v2-encoder@aaaa"}, "drc-mini-v2-encoder@bbbb")
+    assert reason == "imported with another encoder: import its images again"
+
+
 def test_a_mixed_history_needs_importing_again_too():
     reason = reimport_reason({"drc-mini-encoder@aa", "other@bb"}, "current@cc")
     assert reason is not None and "another encoder" in reason
