@@ -27,7 +27,6 @@ from benchmarks.probe_reference_views import probe_predictions, probe_scores
 from drc_desktop.core import stickers
 from drc_desktop.ml.builtin.drc_mini import ENCODER_DESIGNS
 from drc_desktop.ml.builtin.encoder import StickerEncoderNet
-from drc_desktop.ml.builtin.judges import AttributeNet
 from drc_desktop.ml.builtin.sticker_data import (
     ALL_COMBINATIONS,
     TRAIN_COMBINATIONS,
@@ -35,7 +34,7 @@ from drc_desktop.ml.builtin.sticker_data import (
     render_pool,
 )
 from drc_desktop.ml.builtin.training import TrainConfig
-from drc_desktop.ml.builtin.training.attributes import train_attribute_net
+from drc_desktop.ml.builtin.training.attributes import pretrain_encoder
 from drc_desktop.ml.builtin.training.config import stage_seed
 
 FILLS = stickers.STYLE_CHOICES["fill"]
@@ -89,14 +88,7 @@ def main() -> int:
         torch.manual_seed(stage_seed(recipe.seed, "encoder"))
         net = StickerEncoderNet(dim=64, resolution=64, **flags)
         started = time.perf_counter()
-        train_attribute_net(
-            AttributeNet(net=net),
-            pool,
-            args.steps,
-            recipe.attribute_batch,
-            torch.Generator().manual_seed(stage_seed(recipe.seed, "encoder")),
-            desc=design,
-        )
+        pretrain_encoder(net, pool, recipe, args.steps)
         seconds = round(time.perf_counter() - started, 1)
         with torch.no_grad():
             tokens = torch.cat(

@@ -128,7 +128,7 @@ def test_an_interrupted_run_resumes_to_the_weights_of_an_uninterrupted_one(
     ("stage_function", "failing_call"),
     [
         ("train_autoencoder", 2),  # stage 0's decoder-alone phase, after the joint phase
-        ("train_attribute_net", 1),  # the encoder
+        ("pretrain_encoder", 1),  # the encoder
         ("train_stage1", 1),
     ],
 )

@@ -19,7 +19,13 @@ from drc_desktop.ml.builtin.sticker_data import (
     StickerPool,
     render_pool,
 )
-from drc_desktop.ml.builtin.training.config import SEMANTICS_COUNT, float_images, seed_all
+from drc_desktop.ml.builtin.training.config import (
+    SEMANTICS_COUNT,
+    TrainConfig,
+    float_images,
+    seed_all,
+    stage_seed,
+)
 from drc_desktop.ml.model_files import CONFIG, save_weights, write_manifest
 
 
@@ -74,6 +80,23 @@ def train_attribute_net(
         optimizer.step()
         schedule.step()
     return model.eval()
+
+
+def pretrain_encoder(
+    net: StickerEncoderNet, pool: StickerPool, train: TrainConfig, steps: int | None = None
+) -> StickerEncoderNet:
+    """The recipe's encoder stage: ``net`` (built right after ``torch.manual_seed`` of the
+    stage's seed) trained with attribute heads on ``pool`` for ``train.encoder_steps`` (or
+    ``steps``), batches drawn from the stage's own seed. Returns ``net`` in eval mode."""
+    train_attribute_net(
+        AttributeNet(net=net),
+        pool,
+        train.encoder_steps if steps is None else steps,
+        train.attribute_batch,
+        torch.Generator().manual_seed(stage_seed(train.seed, "encoder")),
+        desc="encoder",
+    )
+    return net.eval()
 
 
 def _judge_perturbation(x: torch.Tensor, noise: float, generator: torch.Generator) -> torch.Tensor:

@@ -13,12 +13,11 @@ import torch
 from drc_desktop.core.errors import InputError
 from drc_desktop.ml.builtin import drc_mini
 from drc_desktop.ml.builtin.autoencoder import StickerAutoencoder
-from drc_desktop.ml.builtin.judges import AttributeNet
 from drc_desktop.ml.builtin.sticker_data import (
     TRAIN_COMBINATIONS,
     render_pool,
 )
-from drc_desktop.ml.builtin.training.attributes import encode_pool, train_attribute_net
+from drc_desktop.ml.builtin.training.attributes import encode_pool, pretrain_encoder
 from drc_desktop.ml.builtin.training.autoencoder import train_autoencoder
 from drc_desktop.ml.builtin.training.config import TrainConfig, jsonable, stage_seed
 from drc_desktop.ml.builtin.training.stage1 import Stage1Model, train_stage1
@@ -137,15 +136,7 @@ def train_builtin(
         tell("encoder")
         t = time.perf_counter()
         torch.manual_seed(stage_seed(train.seed, "encoder"))
-        net = drc_mini.build_encoder_net(config).to(device)
-        train_attribute_net(
-            AttributeNet(net=net),
-            pool,
-            train.encoder_steps,
-            train.attribute_batch,
-            torch.Generator().manual_seed(stage_seed(train.seed, "encoder")),
-            desc="encoder",
-        )
+        net = pretrain_encoder(drc_mini.build_encoder_net(config).to(device), pool, train)
         save_weights(done, {"encoder": net})
         seconds["encoder"] = round(time.perf_counter() - t, 1)
         save_report()
