@@ -23,7 +23,7 @@ import time
 
 import torch
 
-from benchmarks.probe_reference_views import probe_predictions, probe_scores
+from benchmarks.probe_reference_views import probe_predictions, scores_by_source
 from drc_desktop.core import stickers
 from drc_desktop.ml.builtin.drc_mini import ENCODER_DESIGNS
 from drc_desktop.ml.builtin.encoder import StickerEncoderNet
@@ -95,11 +95,11 @@ def main() -> int:
                 [net(probe_images[i : i + 256]).tokens for i in range(0, args.styles, 256)]
             )
         predicted = probe_predictions(tokens.flatten(1), labels, train, len(FILLS))
-        row: dict[str, object] = {"options": flags, "training_seconds": seconds}
-        for source in ("all", *stickers.PALETTE_SOURCES):
-            keep = torch.tensor([source in ("all", s) for s in sources[train:]])
-            row[source] = probe_scores(predicted[keep], labels[train:][keep], FILLS, "fill")
-        result["designs"][design] = row
+        result["designs"][design] = {
+            "options": flags,
+            "training_seconds": seconds,
+            **scores_by_source(predicted, labels[train:], sources[train:], FILLS, "fill"),
+        }
     print(json.dumps(result, indent=2))
     return 0
 

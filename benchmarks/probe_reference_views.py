@@ -65,6 +65,22 @@ def probe_scores(
     }
 
 
+def scores_by_source(
+    predicted: torch.Tensor,
+    truth: torch.Tensor,
+    sources: list[str],
+    classes: tuple[str, ...],
+    name: str,
+) -> dict[str, dict]:
+    """``probe_scores`` over all scored rows and over the rows of each palette source
+    (``sources[i]`` is row i's)."""
+    scores = {}
+    for source in ("all", *stickers.PALETTE_SOURCES):
+        keep = torch.tensor([source in ("all", s) for s in sources])
+        scores[source] = probe_scores(predicted[keep], truth[keep], classes, name)
+    return scores
+
+
 def linear_probe(features: torch.Tensor, labels: torch.Tensor, train: int) -> dict:
     """The emotion probe: fitted on the first ``train`` rows, scored on the rest."""
     predicted = probe_predictions(features, labels, train, len(stickers.EMOTIONS))

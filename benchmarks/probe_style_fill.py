@@ -19,7 +19,7 @@ import sys
 
 import torch
 
-from benchmarks.probe_reference_views import probe_predictions, probe_scores, probe_setup
+from benchmarks.probe_reference_views import probe_predictions, probe_setup, scores_by_source
 from drc_desktop.core import stickers
 from drc_desktop.ml.builtin.sticker_data import ALL_COMBINATIONS, images_to_tensor
 
@@ -64,10 +64,7 @@ def main() -> int:
         # One fit on the first half of the styles (both sources), scored on the second half's
         # styles of each source.
         predicted = probe_predictions(torch.cat(parts), targets, train, len(FILLS))
-        probes[name] = {}
-        for source in ("all", *stickers.PALETTE_SOURCES):
-            keep = torch.tensor([source in ("all", s) for s in tested_sources])
-            probes[name][source] = probe_scores(predicted[keep], truth[keep], FILLS, "fill")
+        probes[name] = scores_by_source(predicted, truth, tested_sources, FILLS, "fill")
     result["probes"] = probes
     print(json.dumps(result, indent=2))
     return 0

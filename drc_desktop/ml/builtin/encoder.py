@@ -116,7 +116,7 @@ def cell_statistics(images: torch.Tensor) -> torch.Tensor:
     spread is at most 0.5; x4 brings it to the range of the means)."""
     cell = images.shape[-1] // 4
     mean = F.avg_pool2d(images, cell)  # [B, 3, 4, 4]
-    deviation = images - mean.repeat_interleave(cell, dim=2).repeat_interleave(cell, dim=3)
+    deviation = images - F.interpolate(mean, scale_factor=cell, mode="nearest")
     spread = F.avg_pool2d(deviation.square(), cell).clamp_min(1e-12).sqrt()
     return torch.cat([mean, 4.0 * spread], dim=1).flatten(2).transpose(1, 2)
 

@@ -96,7 +96,7 @@ def pretrain_encoder(
         torch.Generator().manual_seed(stage_seed(train.seed, "encoder")),
         desc="encoder",
     )
-    return net.eval()
+    return net  # in eval mode: train_attribute_net leaves the whole model so
 
 
 def _judge_perturbation(x: torch.Tensor, noise: float, generator: torch.Generator) -> torch.Tensor:
